@@ -1,0 +1,60 @@
+"""Dutch formatting filters and the sandboxed Jinja environment letters render in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+MAANDEN = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli",
+           "augustus", "september", "oktober", "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December"],
+}
+LEERROUTE_NAMEN = {
+    "onderwijs": "de onderwijsroute",
+    "B1": "de B1-route",
+    "Z": "de zelfredzaamheidsroute (Z-route)",
+}
+
+
+def as_date(value: date | datetime | str) -> date:
+    """Return `value` as a date; ISO strings (case data) are parsed."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def datum(value: date | datetime | str, taal: str = "nl") -> str:
+    """Format a date the way a letter writes it: 3 maart 2026."""
+    day = as_date(value)
+    months = MAANDEN.get(taal, MAANDEN["nl"])
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def bedrag(value: Decimal | int | float | str) -> str:
+    """Format an amount in euro the Dutch way: € 1.234,50."""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    euros, cents = f"{abs(amount):.2f}".split(".")
+    grouped = f"{int(euros):,}".replace(",", ".")
+    return f"€ {sign}{grouped},{cents}"
+
+
+def leerroute_naam(value: str) -> str:
+    """Name a leerroute in plain words: B1 -> de B1-route."""
+    return LEERROUTE_NAMEN.get(value, value)
+
+
+@lru_cache(maxsize=1)
+def letter_environment() -> SandboxedEnvironment:
+    """Return the one sandboxed Jinja environment for letter templates jurists edit."""
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(datum=datum, bedrag=bedrag, leerroute=leerroute_naam)
+    return env

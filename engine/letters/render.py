@@ -1,0 +1,201 @@
+"""Render one letter: validate its data, compute its dates, fill the DOCX, refuse leftovers.
+
+The Dutch letter is the legal one; a summary page in the inburgeraar's language is
+appended when a summary template exists. Beschikkingen get the one shared
+rechtsmiddelenclausule (`letters/onderdelen/bezwaarclausule.docx`) as a subdocument.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping
+
+from docx import Document
+from docx.shared import Mm
+from docxcompose.composer import Composer
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
+
+from engine.handlers import HandlerError
+from engine.letters import rules
+from engine.letters.derive import as_amount, case_variables, derive
+from engine.letters.formatting import as_date, letter_environment
+from engine.letters.templates import BEZWAARCLAUSULE, LetterSpec, TemplateStore
+
+LEFTOVER = re.compile(rb"\{\{|\{%|\{#")
+NO_SUMMARY = {"", "nl"}
+
+
+@dataclass
+class RenderedLetter:
+    """A filled letter ready to archive, with everything needed to prove how it was made."""
+
+    template: str
+    docx: bytes
+    template_version: str
+    part_versions: dict[str, str]
+    snapshot: dict[str, Any]
+    dagtekening: date
+    beschikking: bool
+    taal: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def render_letter(
+    *,
+    store: TemplateStore,
+    template: str,
+    data: Mapping[str, Any],
+    gemeente: str,
+    kenmerk: str,
+    dagtekening: date,
+) -> RenderedLetter:
+    """Validate `data` against the letter's schema and render the DOCX (no database)."""
+    spec = store.spec(template)
+    values = validated_values(spec, data)
+    derived = derive(template, values, dagtekening)
+    huisstijl, logo, huisstijl_sha = store.huisstijl(gemeente)
+    context: dict[str, Any] = {
+        **{name: None for name in spec.schema.get("properties", {})},
+        "tolk_nodig": False,
+        **values,
+        **derived,
+        "dagtekening": dagtekening,
+        "kenmerk": kenmerk,
+        "gemeente": huisstijl,
+    }
+    if spec.beschikking:
+        context["bezwaar_uiterlijk"] = rules.bezwaar_uiterlijk(dagtekening)
+    parts = {"huisstijl": huisstijl_sha}
+    taal = str(values.get("taal") or "nl").lower()
+
+    tpl = DocxTemplate(io.BytesIO(spec.template.content))
+    context["gemeente_logo"] = (
+        InlineImage(tpl, io.BytesIO(logo.content), width=Mm(huisstijl.get("logo_breedte_mm", 45)))
+        if logo else ""
+    )
+    if spec.beschikking:
+        _require_clause(spec)
+        clause = store.read(BEZWAARCLAUSULE)
+        parts["bezwaarclausule"] = clause.sha256
+        context["bezwaarclausule"] = tpl.new_subdoc(io.BytesIO(_render_fragment(template, clause.content, context)))
+    _render(template, tpl, context)
+
+    summary = None if taal in NO_SUMMARY else store.summary(template, taal)
+    if summary is not None:
+        parts[f"samenvatting.{taal}"] = summary.sha256
+        fragment = _render_fragment(template, summary.content, {**context, "gemeente_logo": ""})
+        Composer(tpl.docx).append(Document(io.BytesIO(fragment)))
+
+    out = io.BytesIO()
+    tpl.save(out)
+    docx = out.getvalue()
+    refuse_leftovers(template, docx)
+    snapshot = json_safe({**values, **derived, "dagtekening": dagtekening, "kenmerk": kenmerk})
+    if "bezwaar_uiterlijk" in context:
+        snapshot["bezwaar_uiterlijk"] = context["bezwaar_uiterlijk"].isoformat()
+    return RenderedLetter(
+        template=template,
+        docx=docx,
+        template_version=spec.template.sha256,
+        part_versions=parts,
+        snapshot=snapshot,
+        dagtekening=dagtekening,
+        beschikking=spec.beschikking,
+        taal=taal,
+        variables=case_variables(template, derived, dagtekening),
+    )
+
+
+def validated_values(spec: LetterSpec, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the declared fields of `data`, typed, or raise HandlerError naming every bad field."""
+    properties: dict[str, Any] = spec.schema.get("properties", {})
+    instance = {k: v for k, v in data.items() if k in properties and v is not None and v != ""}
+    problems: dict[str, str] = {}
+    for error in spec.validator.iter_errors(instance):
+        if error.validator in ("required", "dependentRequired"):
+            for name in _missing_names(error):
+                problems.setdefault(name, "ontbreekt")
+        else:
+            name = str(error.absolute_path[0]) if error.absolute_path else "?"
+            problems.setdefault(name, _reason(error.validator, error.validator_value))
+    if problems:
+        listed = "; ".join(f"veld '{name}' {reason}" for name, reason in sorted(problems.items()))
+        raise HandlerError(f"Brief {spec.name}: {listed}")
+    values: dict[str, Any] = {}
+    for name, value in instance.items():
+        declared = properties[name]
+        if declared.get("format") == "date":
+            value = as_date(value)
+        elif "bedrag" in name:
+            value = as_amount(value)
+        values[name] = value
+    return values
+
+
+def _missing_names(error: Any) -> list[str]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if error.validator == "required":
+        return [name for name in error.validator_value if name not in instance]
+    return [name for needed in error.validator_value.values() for name in needed if name not in instance]
+
+
+def _reason(validator: str, expected: Any) -> str:
+    # Never echo the value: it may be personal data and ends up in incidents.
+    if validator == "format" and expected == "date":
+        return "is geen datum (JJJJ-MM-DD)"
+    if validator == "enum":
+        return "moet een van deze waarden zijn: " + ", ".join(map(str, expected))
+    if validator == "type":
+        return f"heeft het verkeerde type (verwacht {expected})"
+    return f"is ongeldig ({validator})"
+
+
+def _require_clause(spec: LetterSpec) -> None:
+    with zipfile.ZipFile(io.BytesIO(spec.template.content)) as package:
+        if b"bezwaarclausule" not in package.read("word/document.xml"):
+            raise HandlerError(f"Brief {spec.name}: sjabloon is een beschikking zonder {{{{p bezwaarclausule }}}}")
+
+
+def _render(template: str, tpl: DocxTemplate, context: dict[str, Any]) -> None:
+    try:
+        tpl.render(context, jinja_env=letter_environment())
+    except SecurityError as exc:
+        raise HandlerError(f"Brief {template}: sjabloon doet iets wat niet mag ({exc})") from None
+    except TemplateError as exc:
+        raise HandlerError(f"Brief {template}: fout in het sjabloon ({exc.message})") from None
+
+
+def _render_fragment(template: str, content: bytes, context: dict[str, Any]) -> bytes:
+    fragment = DocxTemplate(io.BytesIO(content))
+    _render(template, fragment, context)
+    out = io.BytesIO()
+    fragment.save(out)
+    return out.getvalue()
+
+
+def refuse_leftovers(template: str, docx: bytes) -> None:
+    """Raise HandlerError when the rendered DOCX still holds `{{`, `{%` or `{#`."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        for name in package.namelist():
+            if name.startswith("word/") and name.endswith(".xml") and LEFTOVER.search(package.read(name)):
+                raise HandlerError(f"Brief {template}: niet-ingevulde sjablooncode in {name}")
+
+
+def json_safe(value: Any) -> Any:
+    """Return `value` with dates as ISO strings and Decimals as strings, for a JSON column."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -1,0 +1,130 @@
+"""Legal dates and amounts that letters state, each next to the article it comes from.
+
+Pure functions, no framework imports, so a jurist can check them against the law.
+The general legal constants belong in `engine/rules.py`; the ones here are what the
+letters compute and state themselves (termijnen in beschikkingen, boete amounts the
+beschikking must match).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+# Awb 6:7: the bezwaartermijn is six weeks.
+BEZWAARTERMIJN = timedelta(weeks=6)
+
+# Awb 5:51 lid 1: decide on a fine within 13 weeks after the date of the rapport.
+BESLISTERMIJN_NA_RAPPORT = timedelta(weeks=13)
+
+# Wet inburgering 2021 art. 11 lid 1: the inburgeringstermijn is three years.
+INBURGERINGSTERMIJN_JAREN = 3
+
+# Participatiewet art. 56a: ontzorgen lasts six months from the start of the bijstand.
+ONTZORGEN_MAANDEN = 6
+
+# Wet 22 lid 2 + Besluit 7.1.1: fixed fine for not cooperating with the brede intake.
+BOETE_ART22 = Decimal("250.00")
+# Wet 22 lid 3: the beschikking sets a new deadline of at most two months.
+NIEUWE_TERMIJN_ART22_MAANDEN = 2
+
+# Besluit 7.1.2 and 7.1.3 (Wet 26): EUR 50, doubled for each repeat within 12 months, max EUR 800.
+BOETE_ART23_BASIS = Decimal("50.00")
+BOETE_ART23_MAXIMUM = Decimal("800.00")
+
+# Besluit 7.1.4: the art. 23 fine scales with culpability (Awb 5:41: none without it).
+VERWIJTBAARHEID_PERCENTAGE = {
+    "opzet": 100,
+    "grove_schuld": 75,
+    "geen_opzet_of_grove_schuld": 50,
+    "verminderd": 25,
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """Return `day` plus `months` calendar months, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def termijn_start(pip_dagtekening: date) -> date:
+    """Return the first day of the inburgeringstermijn: the day after the PIP's dagtekening (Wet 11)."""
+    return pip_dagtekening + timedelta(days=1)
+
+
+def termijn_eind(pip_dagtekening: date) -> date:
+    """Return the last day of the three-year inburgeringstermijn (Wet 11)."""
+    start = termijn_start(pip_dagtekening)
+    return add_months(start, 12 * INBURGERINGSTERMIJN_JAREN) - timedelta(days=1)
+
+
+def ontzorgen_eind(start_bijstand: date) -> date:
+    """Return the last day of the six months of ontzorgen from the start of bijstand (Pw 56a)."""
+    return add_months(start_bijstand, ONTZORGEN_MAANDEN) - timedelta(days=1)
+
+
+def laatste_dag_nieuwe_termijn_art22(dagtekening: date) -> date:
+    """Return the latest new deadline an art. 22 boetebeschikking may set (Wet 22: two months)."""
+    return add_months(dagtekening, NIEUWE_TERMIJN_ART22_MAANDEN)
+
+
+def bezwaar_uiterlijk(verzonden_op: date) -> date:
+    """Return the last day to lodge bezwaar against a decision sent on `verzonden_op`.
+
+    The term starts the day after sending (Awb 6:8) and lasts six weeks (Awb 6:7); a
+    term ending on a weekend day or public holiday runs to the next working day
+    (Algemene termijnenwet art. 1).
+    """
+    last = verzonden_op + BEZWAARTERMIJN
+    while last.weekday() >= 5 or last in algemeen_erkende_feestdagen(last.year):
+        last += timedelta(days=1)
+    return last
+
+
+def algemeen_erkende_feestdagen(year: int) -> set[date]:
+    """Return the public holidays of Algemene termijnenwet art. 3 in `year`."""
+    easter = _easter_sunday(year)
+    koningsdag = date(year, 4, 27)
+    if koningsdag.weekday() == 6:  # on a Sunday it moves to the Saturday before
+        koningsdag -= timedelta(days=1)
+    days = {
+        date(year, 1, 1),
+        easter - timedelta(days=2),  # Goede Vrijdag
+        easter,
+        easter + timedelta(days=1),
+        koningsdag,
+        easter + timedelta(days=39),  # Hemelvaartsdag
+        easter + timedelta(days=49),
+        easter + timedelta(days=50),
+        date(year, 12, 25),
+        date(year, 12, 26),
+    }
+    if year % 5 == 0:  # Bevrijdingsdag counts once every five years
+        days.add(date(year, 5, 5))
+    return days
+
+
+def _easter_sunday(year: int) -> date:
+    """Return Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month = (h + leap - 7 * m + 114) // 31
+    day = (h + leap - 7 * m + 114) % 31 + 1
+    return date(year, month, day)
+
+
+def boete_art23(herhaling: int, verwijtbaarheid: str) -> Decimal:
+    """Return the art. 23 fine for the `herhaling`-th violation within 12 months (Besluit 7.1.2-7.1.4)."""
+    if herhaling < 1:
+        raise ValueError("herhaling starts at 1")
+    basis = min(BOETE_ART23_BASIS * (2 ** (herhaling - 1)), BOETE_ART23_MAXIMUM)
+    percentage = VERWIJTBAARHEID_PERCENTAGE[verwijtbaarheid]
+    return (basis * percentage / 100).quantize(Decimal("0.01"))
