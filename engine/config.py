@@ -1,0 +1,36 @@
+"""Settings, read once from the environment (prefix REGIE_) in the app's lifespan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting with its help text; nothing is read at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="REGIE_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'regie.sqlite'}",
+        validation_alias=AliasChoices("DATABASE_URL", "REGIE_DATABASE_URL"),
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://… in production.",
+    )
+    clock: Literal["system", "database"] = Field(
+        default="database",
+        description="'system' = real time (production); 'database' = a settable clock for demo and tests.",
+    )
+    secret_key: str = Field(
+        default="dev-only-change-me",
+        description="Signs session cookies and CSRF tokens; set a long random value in production.",
+    )
+    secure_cookies: bool = Field(default=False, description="Send cookies only over HTTPS (production: true).")
+    processes_dir: Path = Field(default=PROJECT_ROOT / "processes", description="BPMN and DMN files.")
+    forms_dir: Path = Field(default=PROJECT_ROOT / "forms", description="Camunda Forms (*.form).")
+    letters_dir: Path = Field(default=PROJECT_ROOT / "letters", description="Letter templates (DOCX).")
+    worker_poll_seconds: float = Field(default=5.0, description="How often `regie worker` looks for due work.")

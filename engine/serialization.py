@@ -1,0 +1,108 @@
+"""Case state on disk: SpiffWorkflow's serialization without the embedded spec.
+
+SpiffWorkflow embeds the full process spec in every serialized instance. Regie
+stores the spec once per process-definition version (`process_definitions.spec`)
+and the instance state without it (`cases.state`), tagged with
+`STATE_FORMAT`. Loading puts the version's spec back.
+
+Format history (each change adds an upgrade function to `UPGRADES`):
+- 1: SpiffWorkflow 3.2 serialization format "1.5" minus `spec`/`subprocess_specs`;
+  Decimal stored as {"typename": "Decimal", "value": "…"}, date as {"typename": "date", …}.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+
+from engine.specs import (
+    DecisionTask,
+    DecisionTaskConverter,
+    ExternalServiceTask,
+    ExternalServiceTaskConverter,
+)
+
+STATE_FORMAT = 1
+SPIFF_FORMAT = "1.5"
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Serialize a workflow without its specs; restore it with specs passed in."""
+
+    def to_dict(self, workflow):  # noqa: D102 - converter hook
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):  # noqa: D102 - converter hook
+        from uuid import UUID
+
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _build_serializer(workflow_converter) -> BpmnWorkflowSerializer:
+    config = dict(CAMUNDA_CONFIG)
+    config[ExternalServiceTask] = ExternalServiceTaskConverter
+    config[DecisionTask] = DecisionTaskConverter
+    config[BpmnWorkflow] = workflow_converter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    return BpmnWorkflowSerializer(registry, version=SPIFF_FORMAT)
+
+
+_FULL = _build_serializer(BpmnWorkflowConverter)
+_STATE = _build_serializer(SpeclessWorkflowConverter)
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def serialize_spec(spec, subprocess_specs: dict) -> dict[str, Any]:
+    """Return the JSON-able form of a process spec and the specs it calls."""
+    registry = _FULL.registry
+    return {
+        "spec": registry.convert(spec),
+        "subprocess_specs": {k: registry.convert(v) for k, v in subprocess_specs.items()},
+    }
+
+
+def restore_spec(data: dict[str, Any]):
+    """Rebuild (spec, subprocess_specs) objects from `serialize_spec` output."""
+    registry = _FULL.registry
+    spec = registry.restore(deepcopy(data["spec"]))
+    subs = {k: registry.restore(deepcopy(v)) for k, v in data["subprocess_specs"].items()}
+    return spec, subs
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Return the case state of `workflow` (no spec), ready for a JSON column."""
+    return _STATE.registry.convert(workflow)
+
+
+def load_state(state: dict[str, Any], fmt: int, spec, subprocess_specs) -> BpmnWorkflow:
+    """Rebuild a workflow from stored state, upgrading older formats first."""
+    while fmt < STATE_FORMAT:
+        state = UPGRADES[fmt](state)
+        fmt += 1
+    if fmt != STATE_FORMAT:
+        raise ValueError(f"case state format {fmt} is newer than this Regie ({STATE_FORMAT})")
+    return _STATE.registry.restore(deepcopy(state), spec=spec, subprocess_specs=subprocess_specs)
+
+
+def full_serializer() -> BpmnWorkflowSerializer:
+    """Return the serializer that embeds the spec (baseline benchmark, exports)."""
+    return _FULL
