@@ -58,6 +58,9 @@ def condition_hides(component: Component, data: Mapping[str, Any], *, now: datet
 def hidden_ids(form: FormDefinition, data: Mapping[str, Any], *, now: datetime) -> set[int]:
     """Return the identities (id()) of components hidden by their own or a group's condition."""
     hidden: set[int] = set()
+    # form-js data holds every field, empty ones as null: a condition on an unanswered
+    # field must see null, not fail on an unknown variable
+    data = {**{component.key: None for component in form.fields}, **data}
 
     def visit(component: Component, parent_hidden: bool) -> None:
         is_hidden = parent_hidden or condition_hides(component, data, now=now)

@@ -27,8 +27,9 @@ REQUIRED_MESSAGES = {
 
 
 def form_data(form: FormDefinition, values: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the data conditions see: case data with the form's (typed) values on top."""
-    data = dict(context)
+    """Return the data conditions see: every field key (null), case data, then the form's values."""
+    data: dict[str, Any] = {component.key: None for component in form.fields}
+    data.update(context)
     for component in form.fields:
         if component.key in values:
             data[component.key] = coerce_leniently(component, values[component.key])
