@@ -15,15 +15,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from docx import Document
 from docx.shared import Mm
-from docxcompose.composer import Composer
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
 from engine.handlers import HandlerError
 from engine.letters import rules
+from engine.letters.composing import CachedDocxTemplate, composed_template
 from engine.letters.derive import as_amount, case_variables, derive
 from engine.letters.formatting import as_date, letter_environment
 from engine.letters.templates import BEZWAARCLAUSULE, LetterSpec, TemplateStore
@@ -70,28 +69,26 @@ def render_letter(
         "kenmerk": kenmerk,
         "gemeente": huisstijl,
     }
-    if spec.beschikking:
-        context["bezwaar_uiterlijk"] = rules.bezwaar_uiterlijk(dagtekening)
     parts = {"huisstijl": huisstijl_sha}
     taal = str(values.get("taal") or "nl").lower()
 
-    tpl = DocxTemplate(io.BytesIO(spec.template.content))
-    context["gemeente_logo"] = (
-        InlineImage(tpl, io.BytesIO(logo.content), width=Mm(huisstijl.get("logo_breedte_mm", 45)))
-        if logo else ""
-    )
+    clause = summary = None
     if spec.beschikking:
         _require_clause(spec)
         clause = store.read(BEZWAARCLAUSULE)
         parts["bezwaarclausule"] = clause.sha256
-        context["bezwaarclausule"] = tpl.new_subdoc(io.BytesIO(_render_fragment(template, clause.content, context)))
-    _render(template, tpl, context)
+        context["bezwaar_uiterlijk"] = rules.bezwaar_uiterlijk(dagtekening)
+    if taal not in NO_SUMMARY:
+        summary = store.summary(template, taal)
+        if summary is not None:
+            parts[f"samenvatting.{taal}"] = summary.sha256
 
-    summary = None if taal in NO_SUMMARY else store.summary(template, taal)
-    if summary is not None:
-        parts[f"samenvatting.{taal}"] = summary.sha256
-        fragment = _render_fragment(template, summary.content, {**context, "gemeente_logo": ""})
-        Composer(tpl.docx).append(Document(io.BytesIO(fragment)))
+    tpl = CachedDocxTemplate(io.BytesIO(composed_template(spec.template, clause, summary)))
+    context["gemeente_logo"] = (
+        InlineImage(tpl, io.BytesIO(logo.content), width=Mm(huisstijl.get("logo_breedte_mm", 45)))
+        if logo else ""
+    )
+    _render(template, tpl, context)
 
     out = io.BytesIO()
     tpl.save(out)
@@ -170,14 +167,6 @@ def _render(template: str, tpl: DocxTemplate, context: dict[str, Any]) -> None:
         raise HandlerError(f"Brief {template}: sjabloon doet iets wat niet mag ({exc})") from None
     except TemplateError as exc:
         raise HandlerError(f"Brief {template}: fout in het sjabloon ({exc.message})") from None
-
-
-def _render_fragment(template: str, content: bytes, context: dict[str, Any]) -> bytes:
-    fragment = DocxTemplate(io.BytesIO(content))
-    _render(template, fragment, context)
-    out = io.BytesIO()
-    fragment.save(out)
-    return out.getvalue()
 
 
 def refuse_leftovers(template: str, docx: bytes) -> None:

@@ -7,6 +7,7 @@ an unchanged file costs one read and one hash.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -57,6 +58,12 @@ def _compiled_schema(sha: str, text: bytes) -> tuple[dict[str, Any], Draft202012
     schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return schema, Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@lru_cache(maxsize=64)
+def _parsed_yaml(sha: str, text: bytes) -> dict[str, Any]:
+    loaded = yaml.safe_load(text)
+    return loaded if isinstance(loaded, dict) else {}
 
 
 class TemplateStore:
@@ -115,7 +122,7 @@ class TemplateStore:
         if not gemeente.replace("-", "").replace("_", "").isalnum() or not self.exists(relative):
             raise HandlerError(f"Geen huisstijl voor gemeente {gemeente!r} (letters/{relative})")
         settings_file = self.read(relative)
-        settings = yaml.safe_load(settings_file.content) or {}
+        settings = copy.deepcopy(_parsed_yaml(settings_file.sha256, settings_file.content))
         missing = [key for key in HUISSTIJL_REQUIRED if not _lookup(settings, key)]
         if missing:
             fields = ", ".join(f"'{key}'" for key in missing)
