@@ -91,7 +91,7 @@ class _View:
     def component(self, component: Component) -> Markup:
         kind = component.type
         if kind == "group":
-            return self.group(component)
+            return self.wrap(component, self.group(component))
         if kind == "text":
             body = _markdown(self.text(component.raw.get("text", "")))
             return self.wrap(component, Markup('<div class="utrecht-form-field regie-form-text">{}</div>').format(body))
