@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -61,9 +62,7 @@ class Compiled:
 
     def test(self, value: Any, context: Mapping[str, Any] | None = None, *, now: datetime) -> bool:
         """Return whether a DMN input value passes this unary test (kind 'unary' only)."""
-        scope = dict(context or {})
-        scope["?"] = value
-        scope["cellInput"] = value
+        scope = ChainMap({"?": value, "cellInput": value}, context or {})
         result = self.evaluate(scope, now=now)
         if not isinstance(result, bool):
             raise EvaluationError(f"an input entry must give true or false, got {type_name(result)}", self.text)
