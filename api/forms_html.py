@@ -4,6 +4,9 @@ Every field is rendered; a conditionally hidden one carries ``data-hide`` (its F
 the ``hidden`` attribute as the server computes it for the current values, so the form
 works without JavaScript (the server decides again on submit) and a small script may
 toggle it. All text goes through markupsafe.escape.
+
+For a new task pass ``values=default_values(form, case_data)``; after a refused submit
+pass the submitted values and the errors, so the consultant's input is kept.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from markupsafe import Markup, escape
 
 from engine.forms import Component, FormDefinition, form_data
 from engine.forms.conditions import hidden_ids, is_feel, resolve
+from engine.forms.submission import local_today
 
 ID_PREFIX = "veld-"
 REQUIRED_TEXT = "(verplicht)"
@@ -34,7 +38,7 @@ def render_form_html(
     """Return the form's fields as an HTML fragment (no <form> element, no buttons)."""
     data = form_data(form, values, context)
     view = _View(form, values, errors, data, now, hidden_ids(form, data, now=now))
-    parts = [_error_summary(form, errors)] if errors else []
+    parts = [view.error_summary()] if errors else []
     parts.extend(view.component(c) for c in form.components)
     return Markup("\n").join(p for p in parts if p)
 
@@ -42,31 +46,6 @@ def render_form_html(
 def field_id(key: str) -> str:
     """Return the HTML id of the input bound to key (the error summary links to it)."""
     return ID_PREFIX + re.sub(r"[^A-Za-z0-9_-]", "-", key)
-
-
-def _error_summary(form: FormDefinition, errors: Mapping[str, str]) -> Markup:
-    items = []
-    known = {component.key for component in form.fields}
-    for key in errors:
-        if key not in known:
-            items.append(Markup('<li class="utrecht-unordered-list__item">{}</li>').format(errors[key]))
-    for component in form.fields:
-        if component.key in errors:
-            target = field_id(component.key) + ("-0" if component.type in ("radio", "checklist", "taglist") else "")
-            items.append(
-                Markup('<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="#{}">{}: {}</a></li>')
-                .format(target, _plain_label(component), errors[component.key])
-            )
-    return Markup(
-        '<div class="utrecht-alert utrecht-alert--error regie-error-summary" role="alert" tabindex="-1" '
-        'aria-labelledby="regie-error-summary-title">'
-        '<h2 class="utrecht-heading-2" id="regie-error-summary-title">Controleer deze velden</h2>'
-        '<ul class="utrecht-unordered-list">{}</ul></div>'
-    ).format(Markup("").join(items))
-
-
-def _plain_label(component: Component) -> str:
-    return component.label if not is_feel(component.label) else (component.key or component.name)
 
 
 def _attrs(attributes: Mapping[str, Any]) -> Markup:
@@ -88,13 +67,37 @@ class _View:
         resolved = resolve(value, self.data, now=self.now, fallback="")
         return "" if resolved is None else str(resolved)
 
+    def error_summary(self) -> Markup:
+        items = []
+        known = {component.key for component in self.form.fields}
+        for key in self.errors:
+            if key not in known:
+                items.append(Markup('<li class="utrecht-unordered-list__item">{}</li>').format(self.errors[key]))
+        for component in self.form.fields:
+            if component.key in self.errors:
+                suffix = "-0" if component.type in ("radio", "checklist", "taglist") else ""
+                items.append(
+                    Markup(
+                        '<li class="utrecht-unordered-list__item">'
+                        '<a class="utrecht-link" href="#{}{}">{}: {}</a></li>'
+                    ).format(field_id(component.key), suffix, self.text(component.label) or component.key,
+                            self.errors[component.key])
+                )
+        return Markup(
+            '<div class="utrecht-alert utrecht-alert--error regie-error-summary" role="alert" tabindex="-1" '
+            'aria-labelledby="regie-error-summary-title">'
+            '<h2 class="utrecht-heading-2" id="regie-error-summary-title">Controleer deze velden</h2>'
+            '<ul class="utrecht-unordered-list">{}</ul></div>'
+        ).format(Markup("").join(items))
+
     def component(self, component: Component) -> Markup:
         kind = component.type
         if kind == "group":
             return self.wrap(component, self.group(component))
         if kind == "text":
             body = _markdown(self.text(component.raw.get("text", "")))
-            return self.wrap(component, Markup('<div class="utrecht-form-field regie-form-text">{}</div>').format(body))
+            text_html = Markup('<div class="utrecht-form-field regie-form-text">{}</div>').format(body)
+            return self.wrap(component, text_html)
         if kind == "separator":
             return self.wrap(component, Markup('<hr class="utrecht-separator">'))
         if kind == "spacer":
@@ -132,10 +135,12 @@ class _View:
         parts = {
             "label": self.label(component, ident),
             "description": Markup(
-                '<div class="utrecht-form-field-description utrecht-form-field__description" id="{}-description">{}</div>'
+                '<div class="utrecht-form-field-description utrecht-form-field__description" '
+                'id="{}-description">{}</div>'
             ).format(ident, description) if description else Markup(""),
             "error": Markup(
-                '<div class="utrecht-form-field-error-message utrecht-form-field__error-message" id="{}-error">{}</div>'
+                '<div class="utrecht-form-field-error-message utrecht-form-field__error-message" '
+                'id="{}-error">{}</div>'
             ).format(ident, error) if error else Markup(""),
         }
         readonly = self.flag(component, "readonly")
@@ -186,9 +191,9 @@ class _View:
         attrs = {"id": ident, "name": key, **common}
         if kind == "textarea":
             attrs.update(minlength=rules.get("minLength"), maxlength=rules.get("maxLength"))
-            return Markup('<textarea class="utrecht-textarea utrecht-textarea--html-textarea{}"{}>{}</textarea>').format(
-                invalid.replace("textbox", "textarea"), _attrs(_static(attrs)), _show(value)
-            )
+            return Markup(
+                '<textarea class="utrecht-textarea utrecht-textarea--html-textarea{}"{}>{}</textarea>'
+            ).format(invalid.replace("textbox", "textarea"), _attrs(_static(attrs)), _show(value))
         if kind == "select":
             return self.select(component, attrs, value)
         if kind == "number":
@@ -229,7 +234,7 @@ class _View:
             attrs["min"] = rules.get("min")
             attrs["max"] = rules.get("max")
             if component.raw.get("disallowPassedDates") is True:
-                attrs["min"] = self.now.date().isoformat()
+                attrs["min"] = local_today(self.now).isoformat()
         interval = component.raw.get("timeInterval")
         if subtype != "date" and isinstance(interval, int):
             attrs["step"] = interval * 60
@@ -245,9 +250,10 @@ class _View:
                     _attrs({"value": str(option), "selected": str(option) == chosen}), self.text(label)
                 )
             )
-        return Markup('<div class="utrecht-form-field__input"><select class="utrecht-select utrecht-select--html-select{}"{}>{}</select></div>').format(
-            invalid, _attrs(attrs), Markup("").join(options)
-        )
+        return Markup(
+            '<div class="utrecht-form-field__input">'
+            '<select class="utrecht-select utrecht-select--html-select{}"{}>{}</select></div>'
+        ).format(invalid, _attrs(attrs), Markup("").join(options))
 
     def checkbox(self, component: Component, ident: str, common: dict) -> Markup:
         value = self.value(component.key)
@@ -273,7 +279,11 @@ class _View:
                 "data-required": common["data-required"] if index == 0 else None,
                 "disabled": common["disabled"],
             }
-            css = "utrecht-checkbox utrecht-checkbox--html-input" if multi else "utrecht-radio-button utrecht-radio-button--html-input"
+            css = (
+                "utrecht-checkbox utrecht-checkbox--html-input"
+                if multi
+                else "utrecht-radio-button utrecht-radio-button--html-input"
+            )
             items.append(
                 Markup(
                     '<div class="utrecht-form-field utrecht-form-field--{}"><input class="{}"{}>'
@@ -344,14 +354,17 @@ def _markdown(text: str) -> Markup:
         if all(_LIST_ITEM.match(line) for line in lines):
             tag = "ol" if re.match(r"^\s*\d", lines[0]) else "ul"
             items = Markup("").join(
-                Markup('<li class="utrecht-unordered-list__item">{}</li>').format(_inline(_LIST_ITEM.match(line).group(1)))
+                Markup('<li class="utrecht-unordered-list__item">{}</li>').format(
+                    _inline(_LIST_ITEM.match(line).group(1))
+                )
                 for line in lines
             )
             css = "utrecht-ordered-list" if tag == "ol" else "utrecht-unordered-list"
             blocks.append(Markup('<{0} class="{1}">{2}</{0}>').format(Markup(tag), css, items))
         elif (heading := re.match(r"^(#{1,6})\s+(.*)$", lines[0])) and len(lines) == 1:
             level = min(len(heading.group(1)) + 2, 6)
-            blocks.append(Markup('<h{0} class="utrecht-heading-{0}">{1}</h{0}>').format(level, _inline(heading.group(2))))
+            heading_html = Markup('<h{0} class="utrecht-heading-{0}">{1}</h{0}>')
+            blocks.append(heading_html.format(level, _inline(heading.group(2))))
         else:
             body = Markup("<br>").join(_inline(line) for line in lines)
             blocks.append(Markup('<p class="utrecht-paragraph">{}</p>').format(body))

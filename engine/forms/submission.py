@@ -133,8 +133,7 @@ def _check_moment(component: Component, value: Any, rules: Mapping, data: Mappin
     if isinstance(value, datetime):
         day = value.date()
     if day is not None:
-        today = now.astimezone(LOCAL_ZONE).date() if now.tzinfo else now.date()
-        if component.raw.get("disallowPassedDates") is True and day < today:
+        if component.raw.get("disallowPassedDates") is True and day < local_today(now):
             raise Invalid("Kies vandaag of een datum later dan vandaag.")
         earliest = _bound_date(rules.get("min"), data, now)
         latest = _bound_date(rules.get("max"), data, now)
@@ -146,6 +145,11 @@ def _check_moment(component: Component, value: Any, rules: Mapping, data: Mappin
     if isinstance(interval, int) and interval > 1 and component.subtype in ("time", "datetime"):
         if value.minute % interval or value.second:
             raise Invalid(f"Kies een tijd in stappen van {interval} minuten.")
+
+
+def local_today(now: datetime) -> date:
+    """Return today's date in the Netherlands (a consultant's 'today', not UTC's)."""
+    return now.astimezone(LOCAL_ZONE).date() if now.tzinfo else now.date()
 
 
 def _bound(value: Any, data: Mapping, now: datetime) -> Any:

@@ -146,7 +146,10 @@ def _check_input(component: Component, add) -> None:
     if not isinstance(key, str) or not key:
         add(component, f"the {kind} field has no key, so its value would not be saved")
     elif not KEY_PATTERN.match(key):
-        add(component, f"key '{key}' must be one case-variable name (letters, digits, _); dotted paths are not supported")
+        add(
+            component,
+            f"key '{key}' must be one case-variable name (letters, digits, _); dotted paths are not supported",
+        )
     for name in ("readonly", "disabled"):
         value = component.raw.get(name)
         if value is not None and not isinstance(value, bool) and not is_feel(value):
@@ -174,11 +177,14 @@ def _check_validate(component: Component, add) -> None:
     allowed = VALIDATE_PROPERTIES.get(component.type, frozenset({"required"}))
     for name, value in validate.items():
         if name not in allowed:
-            add(component, f"validate.{name} is not supported on a {component.type} field, so it would not be checked")
+            add(
+                component, f"validate.{name} is not supported on a {component.type} field, so it would not be checked"
+            )
     if "required" in validate and not isinstance(validate["required"], bool):
         add(component, "validate.required must be true or false")
     if validate.get("validationType") not in VALIDATION_TYPES + (None,):
-        add(component, f"validate.validationType '{validate['validationType']}' is not supported (use email or phone)")
+        kind = validate["validationType"]
+        add(component, f"validate.validationType '{kind}' is not supported (use email or phone)")
     pattern = validate.get("pattern")
     if pattern not in (None, ""):
         try:

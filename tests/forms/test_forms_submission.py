@@ -205,3 +205,27 @@ def test_default_values_prefer_case_data_then_defaults(intake):
     }
     assert default_values(intake, {"taal": "ti"}) == {"tolk_nodig": False, "taal": "ti"}
     assert default_values(intake, {}) == {"tolk_nodig": False, "taal": "nl"}
+
+
+def test_today_is_the_dutch_date_not_utc():
+    form = make_form({"type": "datetime", "id": "F1", "key": "d", "subtype": "date", "dateLabel": "D",
+                      "disallowPassedDates": True})
+    late_evening_utc = datetime(2026, 3, 1, 23, 30, tzinfo=NOW.tzinfo)  # already 2 March in Amsterdam
+    _, errors = validate_submission(form, {"d": "2026-03-01"}, context={}, now=late_evening_utc)
+    assert errors == {"d": "Kies vandaag of een datum later dan vandaag."}
+
+
+def test_condition_on_a_typed_number_and_feel_bounds():
+    form = make_form(
+        {"type": "number", "id": "F1", "key": "uren", "label": "Uren"},
+        {"type": "textarea", "id": "F2", "key": "toelichting", "label": "Toelichting",
+         "validate": {"required": True, "minLength": "=min_tekens"}, "conditional": {"hide": "=uren <= 10"}},
+    )
+    assert check(form, {"uren": "9,5"}) == ({"uren": Decimal("9.5")}, {})
+    _, errors = check(form, {"uren": "10,5", "toelichting": "kort"}, {"min_tekens": 20})
+    assert errors == {"toelichting": "Vul minimaal 20 tekens in."}
+
+
+def test_unknown_submitted_keys_are_not_passed_on(intake):
+    clean, _ = check(intake, dict(VALID_INTAKE, bsn="123456782", consulent="hacker"))
+    assert "bsn" not in clean and "consulent" not in clean
