@@ -37,15 +37,17 @@ Semantics (as form-js)
     required field is not required. Labels, descriptions and text starting with ``=`` are
     FEEL, evaluated against the case data when shown. Typed values: number → int or
     Decimal (str with serializeToString), date → datetime.date, time → datetime.time,
-    datetime → datetime.datetime, checkbox → bool, checklist → list, empty → None.
+    datetime → datetime.datetime, checkbox → bool, checklist → list, empty → None;
+    :func:`as_case_data` turns dates and times into the ISO text case data uses.
     FEEL runs through :mod:`engine.expressions`; nothing is passed to Python eval.
 """
 
 from .model import Component, Field, FormDefinition, FormError, FormProblem, parse_form
-from .submission import default_values, form_data, is_editable, validate_submission, visible_fields
+from .submission import as_case_data, default_values, form_data, is_editable, validate_submission, visible_fields
 from .validation import validate_form_definition
 
 __all__ = [
+    "as_case_data",
     "Component",
     "Field",
     "FormDefinition",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -201,3 +201,11 @@ def default_values(
             if default is not None:
                 prefill[key] = default
     return prefill
+
+
+def as_case_data(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return checked values as case data: dates, times and datetimes as ISO text."""
+    return {
+        key: value.isoformat() if isinstance(value, (date, datetime, time)) else value
+        for key, value in values.items()
+    }

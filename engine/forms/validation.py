@@ -12,7 +12,10 @@ from .conditions import feel_problems, is_feel
 from .model import CHOICE_TYPES, INPUT_TYPES, MULTI_TYPES, Component, FormDefinition, FormProblem
 
 FORM_PROPERTIES = frozenset(
-    {"components", "type", "id", "schemaVersion", "exporter", "executionPlatform", "executionPlatformVersion"}
+    {
+        "components", "type", "id", "schemaVersion", "exporter", "executionPlatform",
+        "executionPlatformVersion", "versionTag",
+    }
 )
 BASE_PROPERTIES = frozenset({"id", "type", "layout", "properties", "conditional"})
 INPUT_PROPERTIES = BASE_PROPERTIES | {
@@ -114,6 +117,11 @@ def _check_component(component: Component, add) -> None:
         add(component, "templating with {{ }} is not supported in text; write a FEEL expression (=...) instead")
     if kind == "group" and component.raw.get("path"):
         add(component, f"property 'path': {PROPERTY_REASONS['path']}")
+    appearance = component.raw.get("appearance")
+    if appearance is not None:
+        unknown = set(appearance) - {"prefixAdorner", "suffixAdorner"} if isinstance(appearance, Mapping) else {"?"}
+        if unknown:
+            add(component, "appearance may only contain prefixAdorner and suffixAdorner (text before/after the input)")
     if kind in INPUT_TYPES:
         _check_input(component, add)
 

@@ -131,3 +131,8 @@ def test_supported_properties_are_accepted():
         {"type": "button", "id": "F5", "label": "Verstuur", "action": "submit"},
     )
     assert messages(form) == []
+
+
+def test_unknown_appearance_is_refused():
+    form = make_form({"type": "textfield", "id": "F1", "key": "a", "appearance": {"prefixAdon": "€"}})
+    assert any("appearance may only contain" in m for m in messages(form))

@@ -229,3 +229,12 @@ def test_condition_on_a_typed_number_and_feel_bounds():
 def test_unknown_submitted_keys_are_not_passed_on(intake):
     clean, _ = check(intake, dict(VALID_INTAKE, bsn="123456782", consulent="hacker"))
     assert "bsn" not in clean and "consulent" not in clean
+
+
+def test_as_case_data_writes_dates_as_iso_text(intake):
+    from engine.forms import as_case_data
+
+    clean, _ = check(intake, VALID_INTAKE)
+    data = as_case_data(clean)
+    assert data["datum_gesprek"] == "2026-03-02"
+    assert data["uren_participatie"] == Decimal("12.5")
