@@ -37,7 +37,7 @@ def render_form_html(
 ) -> Markup:
     """Return the form's fields as an HTML fragment (no <form> element, no buttons)."""
     data = form_data(form, values, context)
-    view = _View(form, values, errors, data, now, hidden_ids(form, data, now=now))
+    view = _View(form, values, errors, context, data, now, hidden_ids(form, data, now=now))
     parts = [view.error_summary()] if errors else []
     parts.extend(view.component(c) for c in form.components)
     return Markup("\n").join(p for p in parts if p)
@@ -59,8 +59,10 @@ def _attrs(attributes: Mapping[str, Any]) -> Markup:
 
 
 class _View:
-    def __init__(self, form, values, errors, data, now, hidden) -> None:
-        self.form, self.values, self.errors = form, values, errors
+    """One rendering: the form, what to show in it and which components are hidden."""
+
+    def __init__(self, form, values, errors, context, data, now, hidden) -> None:
+        self.form, self.values, self.errors, self.context = form, values, errors, context
         self.data, self.now, self.hidden = data, now, hidden
 
     def text(self, value: Any) -> str:
@@ -182,7 +184,8 @@ class _View:
         return Markup('<label class="utrecht-form-label" for="{}">{}{}</label>').format(ident, text, marker)
 
     def value(self, key: str) -> Any:
-        return self.values.get(key)
+        # a readonly field is not submitted back, so show the case's value when none is given
+        return self.values[key] if key in self.values else self.context.get(key)
 
     def control(self, component: Component, ident: str, common: dict) -> Markup:
         key, kind, rules = component.key, component.type, component.validate

@@ -15,7 +15,9 @@ Supported component types
 Supported properties
     id, key (one flat case-variable name, no dotted paths), label, description,
     defaultValue (literal or ``=`` FEEL), validate {required, min, max, minLength,
-    maxLength, pattern, validationType email|phone|custom}, values [{label, value}]
+    maxLength, pattern (searched, as form-js does), validationType email|phone|custom;
+    phone takes Dutch and international numbers: 8-15 digits, optional + or 00, spaces,
+    dashes and brackets allowed}, values [{label, value}]
     (static options only), conditional.hide (FEEL), readonly and disabled (true/false or
     FEEL), appearance {prefixAdorner, suffixAdorner}, decimalDigits, increment and
     serializeToString (number), subtype, dateLabel, timeLabel, use24h, timeInterval,

@@ -141,6 +141,7 @@ def test_group_is_a_fieldset_and_layout_components_render(bijstand):
     assert parsed.all("hr", **{"class": "utrecht-separator"})
     assert "checked" in parsed.by_id("veld-bijstand")[1]
     assert "readonly" in parsed.by_id("veld-consulent")[1]
+    assert parsed.by_id("veld-consulent")[1]["value"] == "jdevries"  # from the case, not submitted
     assert "€" in html
     hidden_group = Elements(render(bijstand))
     wrapper = next(a for t, a in hidden_group.tags if a.get("data-hide") == "=bijstand != true")
