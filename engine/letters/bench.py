@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 import engine.letters.models  # noqa: F401  (registers the letters table on Base)
@@ -47,13 +47,17 @@ def demo_case(session: Session, now: datetime, gemeente: str = "demo") -> Case:
                            deployed_at=now, deployed_by="bench"))
     definition_id = f"klantreis:{deployment_id[:8]}"
     session.add(ProcessDefinition(id=definition_id, process_id="klantreis", name="Klantreis",
-                                  version=int(time.time_ns() % 1_000_000_000), content_hash="0" * 64,
+                                  version=_next_version(session), content_hash="0" * 64,
                                   deployment_id=deployment_id, spec={}, extras={}, created_at=now))
     case = Case(id=str(uuid.uuid4()), case_number=f"2026-{uuid.uuid4().hex[:6]}", gemeente=gemeente,
                 definition_id=definition_id, state={}, state_format=1, created_at=now, updated_at=now)
     session.add(case)
     session.flush()
     return case
+
+
+def _next_version(session: Session) -> int:
+    return (session.scalar(select(func.max(ProcessDefinition.version))) or 0) + 1
 
 
 def run_benchmark(letters: int = 200) -> dict:
