@@ -49,6 +49,18 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def period_end(start: date, months: int) -> date:
+    """Return the last day of a period of `months` calendar months that begins on `start`.
+
+    The period ends the day before the same day `months` later; when that day does not
+    exist (31 August + 6 months), it ends on the last day of that month.
+    """
+    same_day_later = add_months(start, months)
+    if same_day_later.day != start.day:
+        return same_day_later
+    return same_day_later - timedelta(days=1)
+
+
 def termijn_start(pip_dagtekening: date) -> date:
     """Return the first day of the inburgeringstermijn: the day after the PIP's dagtekening (Wet 11)."""
     return pip_dagtekening + timedelta(days=1)
@@ -56,13 +68,12 @@ def termijn_start(pip_dagtekening: date) -> date:
 
 def termijn_eind(pip_dagtekening: date) -> date:
     """Return the last day of the three-year inburgeringstermijn (Wet 11)."""
-    start = termijn_start(pip_dagtekening)
-    return add_months(start, 12 * INBURGERINGSTERMIJN_JAREN) - timedelta(days=1)
+    return period_end(termijn_start(pip_dagtekening), 12 * INBURGERINGSTERMIJN_JAREN)
 
 
 def ontzorgen_eind(start_bijstand: date) -> date:
     """Return the last day of the six months of ontzorgen from the start of bijstand (Pw 56a)."""
-    return add_months(start_bijstand, ONTZORGEN_MAANDEN) - timedelta(days=1)
+    return period_end(start_bijstand, ONTZORGEN_MAANDEN)
 
 
 def laatste_dag_nieuwe_termijn_art22(dagtekening: date) -> date:

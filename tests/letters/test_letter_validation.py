@@ -1,0 +1,126 @@
+"""Missing or wrong data never becomes a letter: the handler names every bad field."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+
+from engine.handlers import HandlerError
+from engine.letters import rules
+from engine.letters.formatting import bedrag, datum
+from engine.letters.handler import letter_handler
+from engine.letters.models import Letter
+from engine.letters.render import refuse_leftovers
+
+
+def letter_count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Letter))
+
+
+def test_missing_fields_are_all_named_and_no_letter_is_made(session, make_call):
+    call = make_call("pip_beschikking", {"leerroute": None, "motivering": "", "postcode": None})
+
+    with pytest.raises(HandlerError) as error:
+        letter_handler(call)
+
+    message = str(error.value)
+    assert message.startswith("Brief pip_beschikking:")
+    for field in ("leerroute", "motivering", "postcode"):
+        assert f"veld '{field}' ontbreekt" in message
+    assert letter_count(session) == 0
+
+
+def test_invalid_values_are_named_without_echoing_them(session, make_call):
+    call = make_call("uitnodiging_brede_intake", {"intake_datum": "16-03-2026", "intake_tijd": "25:00"})
+
+    with pytest.raises(HandlerError) as error:
+        letter_handler(call)
+
+    message = str(error.value)
+    assert "veld 'intake_datum' is geen datum" in message and "veld 'intake_tijd' is ongeldig" in message
+    assert "16-03-2026" not in message and "25:00" not in message
+
+
+def test_conditional_fields_of_article_22_are_required(session, make_call):
+    call = make_call("boetebeschikking", {"artikel": "22", "boete_bedrag": 250})
+    with pytest.raises(HandlerError, match="veld 'nieuwe_termijn' ontbreekt"):
+        letter_handler(call)
+
+
+@pytest.mark.parametrize("extra, field", [
+    ({"boete_bedrag": "100.00"}, "boete_bedrag"),  # 3rd repeat with grove schuld is 150
+    ({"artikel": "22", "boete_bedrag": 250, "nieuwe_termijn": "2026-05-04"}, "nieuwe_termijn"),  # > 2 months
+    ({"artikel": "22", "boete_bedrag": 340, "nieuwe_termijn": "2026-04-01"}, "boete_bedrag"),
+])
+def test_boete_must_match_the_law(session, make_call, extra, field):
+    with pytest.raises(HandlerError, match=f"veld '{field}'"):
+        letter_handler(make_call("boetebeschikking", extra))
+
+
+def test_map_is_refused_with_the_onderwijsroute(session, make_call):
+    with pytest.raises(HandlerError, match="veld 'map'"):
+        letter_handler(make_call("pip_beschikking", {"leerroute": "onderwijs", "map": True}))
+
+
+def test_unknown_template_and_missing_huisstijl_are_refused(session, make_call, case):
+    with pytest.raises(HandlerError, match="onbekend sjabloon"):
+        letter_handler(make_call("../pip_beschikking"))
+    call = make_call("nazorg_contact")
+    call.gemeente = "0999"
+    with pytest.raises(HandlerError, match="Geen huisstijl"):
+        letter_handler(call)
+
+
+def test_template_code_reaching_outside_the_sandbox_is_refused(session, make_call, letters_copy):
+    document = Document(str(letters_copy / "nazorg_contact.docx"))
+    document.add_paragraph("{{ naam.__class__.__mro__[1].__subclasses__() }}")
+    document.save(str(letters_copy / "nazorg_contact.docx"))
+
+    with pytest.raises(HandlerError, match="nazorg_contact"):
+        letter_handler(make_call("nazorg_contact"))
+    assert letter_count(session) == 0
+
+
+def test_a_typo_in_a_template_variable_is_refused_not_left_blank(session, make_call, letters_copy):
+    document = Document(str(letters_copy / "nazorg_contact.docx"))
+    document.add_paragraph("Uw examen was op {{ examendatum }}.")
+    document.save(str(letters_copy / "nazorg_contact.docx"))
+
+    with pytest.raises(HandlerError, match="examendatum"):
+        letter_handler(make_call("nazorg_contact"))
+
+
+def test_leftover_template_code_is_refused():
+    document = Document()
+    document.add_paragraph("Beste {{ naam }},")
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(HandlerError, match="niet-ingevulde"):
+        refuse_leftovers("test", out.getvalue())
+
+
+def test_dutch_filters():
+    assert datum(date(2026, 3, 3)) == "3 maart 2026"
+    assert datum("2026-12-01", "en") == "1 December 2026"
+    assert bedrag(Decimal("1234.5")) == "€ 1.234,50"
+    assert bedrag(50) == "€ 50,00"
+    assert bedrag(Decimal("1234567.891")) == "€ 1.234.567,89"
+
+
+def test_legal_dates_and_amounts():
+    assert rules.termijn_eind(date(2028, 2, 28)) == date(2031, 2, 28)  # starts 29 Feb, three years
+    assert rules.bezwaar_uiterlijk(date(2026, 3, 2)) == date(2026, 4, 13)
+    assert rules.bezwaar_uiterlijk(date(2026, 3, 13)) == date(2026, 4, 24)  # a Friday stays
+    assert rules.bezwaar_uiterlijk(date(2026, 3, 14)) == date(2026, 4, 28)  # Saturday, Sunday, Koningsdag
+    assert rules.bezwaar_uiterlijk(date(2026, 3, 16)) == date(2026, 4, 28)  # Koningsdag 27 April moves it on
+    assert rules.termijn_eind(date(2028, 2, 29)) == date(2031, 2, 28)
+    assert rules.ontzorgen_eind(date(2026, 8, 31)) == date(2027, 2, 28)
+    assert rules.ontzorgen_eind(date(2026, 3, 1)) == date(2026, 8, 31)
+    assert rules.boete_art23(1, "opzet") == Decimal("50.00")
+    assert rules.boete_art23(6, "opzet") == Decimal("800.00")  # capped (Besluit 7.1.3)
+    assert rules.boete_art23(2, "verminderd") == Decimal("25.00")
