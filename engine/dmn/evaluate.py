@@ -78,13 +78,26 @@ class Evaluation:
             required = self.model.decisions.get(required_id)
             if required is None:
                 raise self.fail(f"required decision '{required_id}' is not in this file", decision.id)
-            context[required.variable] = self.decide(required).value
+            outcome = self.decide(required)
+            context[required.variable] = outcome.value
+            self._bind_outputs(context, required, outcome)
         self._add_knowledge(context, decision.required_knowledge, decision.id)
         rows, value, matched = self.run(decision.logic, context, decision.variable, decision.id)
         self.active.discard(decision.id)
         result = DecisionResult(decision.id, decision.name, rows, value, matched)
         self.results[decision.id] = result
         return result
+
+    @staticmethod
+    def _bind_outputs(context: dict[str, Any], required: Decision, outcome: DecisionResult) -> None:
+        """Also expose a required table's outputs by output name, as Camunda 7 does."""
+        if not isinstance(required.logic, DecisionTable):
+            return
+        single = required.logic.hit_policy in SINGLE_HIT or required.logic.aggregation is not None
+        names = {name for row in outcome.rows for name in row}
+        for name in names - set(context):
+            values = [row.get(name) for row in outcome.rows]
+            context[name] = (values[0] if values else None) if single else values
 
     def _add_knowledge(self, context: dict[str, Any], knowledge_ids: list[str], owner: str) -> None:
         for knowledge_id in knowledge_ids:

@@ -61,7 +61,7 @@ class _Loader:
     def fail(self, message: str, element: Any, **extra: Any) -> DmnError:
         return DmnError(message, element_id=element.get("id"), file=self.file, **extra)
 
-    def compile(self, element: Any, text: str, kind: str) -> Compiled:
+    def compile_text(self, element: Any, text: str, kind: str) -> Compiled:
         language = element.get("expressionLanguage") or self.default_language
         if kind == "unary" and language and "juel" not in language.lower():
             language = None
@@ -72,7 +72,7 @@ class _Loader:
 
     def unary(self, element: Any) -> Compiled | None:
         text = _text(element)
-        return self.compile(element, text, "unary") if text.strip() else None
+        return self.compile_text(element, text, "unary") if text.strip() else None
 
     def logic(self, owner: Any) -> Logic:
         for child in owner:
@@ -80,7 +80,7 @@ class _Loader:
             if name == "decisionTable":
                 return self.table(child)
             if name == "literalExpression":
-                return LiteralExpression(child.get("id") or owner.get("id"), self.compile(child, _text(child), "expression"))
+                return LiteralExpression(child.get("id") or owner.get("id"), self.compile_text(child, _text(child), "expression"))
             if name in _UNSUPPORTED:
                 raise self.fail(f"the boxed expression <{name}> is not supported; use a decision table or a literal expression", child)
         raise self.fail("this element has no decision logic (decision table or literal expression)", owner)
@@ -111,8 +111,8 @@ class _Loader:
             rules.append(
                 Rule(
                     rule.get("id") or "",
-                    [self.compile(entry, _text(entry), "unary") for entry in entries],
-                    [self.compile(entry, _text(entry), "expression") if _text(entry).strip() else None for entry in results],
+                    [self.compile_text(entry, _text(entry), "unary") for entry in entries],
+                    [self.compile_text(entry, _text(entry), "expression") if _text(entry).strip() else None for entry in results],
                 )
             )
         return DecisionTable(element.get("id") or "", hit_policy, aggregation and aggregation.upper(), inputs, outputs, rules)
@@ -124,7 +124,7 @@ class _Loader:
         return InputClause(
             element.get("id") or "",
             element.get("label") or _text(expression),
-            self.compile(expression, _text(expression), "expression"),
+            self.compile_text(expression, _text(expression), "expression"),
             self.unary(_child(element, "inputValues")),
             element.get(f"{{{CAMUNDA_NS}}}inputVariable") or "cellInput",
         )
@@ -142,7 +142,7 @@ class _Loader:
             name,
             allowed,
             listed,
-            self.compile(default, _text(default), "expression") if default is not None and _text(default).strip() else None,
+            self.compile_text(default, _text(default), "expression") if default is not None and _text(default).strip() else None,
         )
 
 
@@ -151,7 +151,7 @@ def _listed_values(loader: _Loader, element: Any) -> list[Any]:
     from datetime import datetime
 
     text = _text(element)
-    compiled = loader.compile(element, f"[{text}]", "expression") if not text.strip().startswith("[") else None
+    compiled = loader.compile_text(element, f"[{text}]", "expression") if not text.strip().startswith("[") else None
     if compiled is None:
         return []
     try:

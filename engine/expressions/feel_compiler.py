@@ -95,6 +95,7 @@ class FeelCompiler(Transformer):
         self.names: set[str] = set()
         self.bound: set[str] = set()
         self.input_positions: list[int] = []
+        self.name_positions: list[int] = []
 
     def _position(self, meta: Any) -> int | None:
         return None if meta.empty else self.offset + meta.start_pos
@@ -153,6 +154,7 @@ class FeelCompiler(Transformer):
     def var(self, meta, children):
         name = children[0]
         self.names.add(name)
+        self.name_positions.append(meta.start_pos)
         if name == "cellInput":
             self.input_positions.append(meta.start_pos)
         fail = self._failer(meta)
@@ -369,12 +371,16 @@ class FeelCompiler(Transformer):
         (node,) = children
         start, end = meta.start_pos, meta.end_pos
         uses_input = any(start <= pos < end for pos in self.input_positions)
+        uses_names = any(start <= pos < end for pos in self.name_positions)
 
         def test(scope: Scope) -> bool | None:
             value = node(scope)
             if uses_input:
                 return value if isinstance(value, bool) else None
-            return _membership(to_feel(scope.variables["?"]), value)
+            given = to_feel(scope.variables["?"])
+            if uses_names and isinstance(value, bool) and given is not None and not isinstance(given, bool):
+                return value  # a boolean test over a named input variable (camunda:inputVariable)
+            return _membership(given, value)
 
         return test
 
