@@ -113,7 +113,7 @@ def render_letter(
 def validated_values(spec: LetterSpec, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return the declared fields of `data`, typed, or raise HandlerError naming every bad field."""
     properties: dict[str, Any] = spec.schema.get("properties", {})
-    instance = {k: v for k, v in data.items() if k in properties and v is not None and v != ""}
+    instance = {k: _plain(v) for k, v in data.items() if k in properties and v is not None and v != ""}
     problems: dict[str, str] = {}
     for error in spec.validator.iter_errors(instance):
         if error.validator in ("required", "dependentRequired"):
@@ -127,13 +127,21 @@ def validated_values(spec: LetterSpec, data: Mapping[str, Any]) -> dict[str, Any
         raise HandlerError(f"Brief {spec.name}: {listed}")
     values: dict[str, Any] = {}
     for name, value in instance.items():
-        declared = properties[name]
-        if declared.get("format") == "date":
+        if properties[name].get("format") == "date":
             value = as_date(value)
         elif "bedrag" in name:
-            value = as_amount(value)
+            value = as_amount(data[name])  # the original: a Decimal must not pass through float
         values[name] = value
     return values
+
+
+def _plain(value: Any) -> Any:
+    # Case data may hold FEEL numbers (Decimal) and dates; JSON Schema knows neither.
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _missing_names(error: Any) -> list[str]:

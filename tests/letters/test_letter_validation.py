@@ -67,6 +67,12 @@ def test_map_is_refused_with_the_onderwijsroute(session, make_call):
         letter_handler(make_call("pip_beschikking", {"leerroute": "onderwijs", "map": True}))
 
 
+def test_feel_decimals_and_date_objects_in_case_data_are_accepted(session, make_call):
+    extra = {"herhaling": Decimal("3"), "boete_bedrag": Decimal("150.00"), "rapport_datum": date(2026, 2, 9)}
+    result = letter_handler(make_call("boetebeschikking", extra))
+    assert session.get(Letter, result["laatste_brief_id"]).data["boete_bedrag"] == "150.00"
+
+
 def test_unknown_template_and_missing_huisstijl_are_refused(session, make_call, case):
     with pytest.raises(HandlerError, match="onbekend sjabloon"):
         letter_handler(make_call("../pip_beschikking"))
