@@ -39,7 +39,9 @@ from SpiffWorkflow.camunda.parser.task_spec import (
     UserTaskParser,
 )
 
-from engine.specs import DecisionTask, ExternalServiceTask
+from SpiffWorkflow.bpmn.parser.util import one
+
+from engine.specs import DecisionTask, ExternalServiceTask, RegieMessageEventDefinition
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 _C = "{" + CAMUNDA_NS + "}"
@@ -121,6 +123,19 @@ class ExtensionsMixin:
 
     def parse_extensions(self, node=None):  # noqa: D102 - SpiffWorkflow hook
         return read_extensions(node if node is not None else self.node)
+
+    def parse_message_event(self, message_event):  # noqa: D102 - SpiffWorkflow hook
+        message_ref = message_event.get("messageRef")
+        if message_ref:
+            message = one(self.doc_xpath('.//bpmn:message[@id="%s"]' % message_ref))
+            name = message.get("name")
+            correlations = self.get_message_correlations(message_ref)
+        else:
+            name = message_event.getparent().get("name")
+            correlations = {}
+        payload = self.attribute("expression", "camunda", message_event)
+        result_var = self.attribute("resultVariable", "camunda", message_event)
+        return RegieMessageEventDefinition(name, correlations, payload, result_var)
 
 
 class RegieTaskParser(ExtensionsMixin, CamundaTaskParser):

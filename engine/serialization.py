@@ -13,7 +13,7 @@ Format history (each change adds an upgrade function to `UPGRADES`):
 from __future__ import annotations
 
 from copy import deepcopy
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -21,12 +21,14 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
 from engine.specs import (
     DecisionTask,
     DecisionTaskConverter,
     ExternalServiceTask,
     ExternalServiceTaskConverter,
+    RegieMessageEventDefinition,
 )
 
 STATE_FORMAT = 1
@@ -58,10 +60,12 @@ def _build_serializer(workflow_converter) -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[ExternalServiceTask] = ExternalServiceTaskConverter
     config[DecisionTask] = DecisionTaskConverter
+    config[RegieMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = workflow_converter
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    registry.register(time, lambda v: {"value": v.isoformat()}, lambda v: time.fromisoformat(v["value"]))
     return BpmnWorkflowSerializer(registry, version=SPIFF_FORMAT)
 
 

@@ -15,6 +15,9 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverte
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+from SpiffWorkflow.camunda.specs.event_definitions import (
+    MessageEventDefinition as CamundaMessageEventDefinition,
+)
 
 
 class ExternalServiceTask(ServiceTask):
@@ -50,3 +53,20 @@ class ExternalServiceTaskConverter(BpmnTaskSpecConverter):
 
 class DecisionTaskConverter(BpmnTaskSpecConverter):
     """Serialize DecisionTask (everything lives in `extensions`)."""
+
+
+class RegieMessageEventDefinition(CamundaMessageEventDefinition):
+    """A Camunda message whose payload variables land in the case, as in Camunda 7.
+
+    Camunda 7 correlates a message with `processVariables`: each becomes a process
+    variable. A message sent to a case carries a dict; its keys are merged into
+    the catching task's data (and stored under `camunda:resultVariable` when set).
+    """
+
+    def update_task_data(self, my_task):  # noqa: D102 - Spiff hook
+        event_data = my_task.internal_data.get(self.name) or {}
+        payload = event_data.get("payload")
+        if isinstance(payload, dict):
+            my_task.data.update(payload)
+        if self.result_var:
+            my_task.data[self.result_var] = payload

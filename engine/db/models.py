@@ -75,6 +75,31 @@ class Resource(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
 
 
+class DecisionDefinition(Base):
+    """One version of one DMN decision; business rule tasks bind to the latest."""
+
+    __tablename__ = "decision_definitions"
+    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    decision_id: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"))
+
+
+class FormVersion(Base):
+    """One version of one Camunda Form (by its form id); user tasks bind to the latest."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (UniqueConstraint("form_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"))
+
+
 class ProcessDefinition(Base):
     """One version of one executable process, with its spec serialized once."""
 

@@ -66,6 +66,12 @@ class Evaluation:
         except ExpressionError as exc:
             raise self.fail(exc.message, element_id, compiled, exc) from None
 
+    def _matches(self, compiled: Compiled, scope: Mapping[str, Any], element_id: str) -> bool:
+        try:
+            return compiled.matches(scope, now=self.now)
+        except ExpressionError as exc:
+            raise self.fail(exc.message, element_id, compiled, exc) from None
+
     def decide(self, decision: Decision) -> DecisionResult:
         """Evaluate decision after the decisions it requires (each once per evaluation)."""
         if decision.id in self.results:
@@ -130,13 +136,8 @@ class Evaluation:
             value = self._evaluate(clause.expression, context, clause.id)
             if clause.allowed is not None and value is not None and not self._test(clause.allowed, value, context, clause.id):
                 raise self.fail(f"input '{clause.label}' of decision '{owner}' has a value outside its input values", clause.id)
-            scope = ChainMap({clause.input_variable: value}, context) if clause.input_variable != "cellInput" else context
-            columns.append((value, scope))
-        matched = [
-            rule
-            for rule in table.rules
-            if all(self._test(entry, value, scope, rule.id) for entry, (value, scope) in zip(rule.inputs, columns))
-        ]
+            columns.append(ChainMap({"?": value, "cellInput": value, clause.input_variable: value}, context))
+        matched = [rule for rule in table.rules if all(self._matches(entry, scope, rule.id) for entry, scope in zip(rule.inputs, columns))]
         names = [out.name or (variable if len(table.outputs) == 1 else out.id) for out in table.outputs]
         rows = [self._row(table, rule.outputs, names, context, rule.id) for rule in matched]
         ids = [rule.id for rule in matched]

@@ -10,7 +10,8 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import EvaluationError, ExpressionError, Problem
-from .juel import Scope, compile_juel
+from .juel import compile_juel
+from .scope import Scope
 from .temporal import type_name
 
 KINDS = ("condition", "expression", "timer", "text", "unary")
@@ -62,8 +63,11 @@ class Compiled:
 
     def test(self, value: Any, context: Mapping[str, Any] | None = None, *, now: datetime) -> bool:
         """Return whether a DMN input value passes this unary test (kind 'unary' only)."""
-        scope = ChainMap({"?": value, "cellInput": value}, context or {})
-        result = self.evaluate(scope, now=now)
+        return self.matches(ChainMap({"?": value, "cellInput": value}, context or {}), now=now)
+
+    def matches(self, variables: Mapping[str, Any], *, now: datetime) -> bool:
+        """Return whether the input value bound as '?' in variables passes this unary test."""
+        result = self.evaluate(variables, now=now)
         if not isinstance(result, bool):
             raise EvaluationError(f"an input entry must give true or false, got {type_name(result)}", self.text)
         return result

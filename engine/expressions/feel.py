@@ -9,7 +9,8 @@ from lark.exceptions import UnexpectedInput, VisitError
 from .errors import ExpressionError
 from .feel_compiler import FeelCompiler
 from .feel_grammar import PARSER
-from .juel import Scope, _pos, _syntax_message
+from .scope import Scope
+from .syntax import syntax_error
 
 Node = Callable[[Scope], Any]
 
@@ -27,7 +28,7 @@ def _compile(text: str, inner: str, offset: int, start: str) -> tuple[Node, froz
     try:
         tree = PARSER.parse(inner, start=start)
     except UnexpectedInput as exc:
-        raise ExpressionError(_syntax_message(exc, inner), text, offset + _pos(exc, inner)) from None
+        raise syntax_error(exc, inner, text, offset) from None
     compiler = FeelCompiler(text, offset)
     try:
         node = compiler.transform(tree)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
 from lark import Token, Transformer, v_args
 
 from .errors import EvaluationError, ExpressionError
+from .feel_access import instance_of, membership, property_of
 from .feel_builtins import BUILTINS, ArityError
+from .feel_textual import TextualRules
 from .feel_text import parse_temporal_literal
 from .feel_values import (
     FeelFunction,
@@ -27,19 +28,21 @@ from .feel_values import (
     to_feel,
     truth,
 )
-from .juel import Scope
-from .temporal import YearsMonths, municipal_today
+from .scope import Scope
+from .temporal import municipal_today
 
 Node = Callable[[Scope], Any]
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{6}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "'": "'"}
 _ORDERS = {"<": lambda o: o < 0, "<=": lambda o: o <= 0, ">": lambda o: o > 0, ">=": lambda o: o >= 0}
-_PROPERTIES: dict[str, Callable[[Any], Any]] = {
-    "year": lambda v: Decimal(v.year), "month": lambda v: Decimal(v.month), "day": lambda v: Decimal(v.day),
-    "weekday": lambda v: Decimal(v.isoweekday()), "hour": lambda v: Decimal(v.hour),
-    "minute": lambda v: Decimal(v.minute), "second": lambda v: Decimal(v.second),
-    "time offset": lambda v: v.utcoffset(), "timezone": lambda v: getattr(v.tzinfo, "key", None),
-}
+def _constant(value: Any) -> Node:
+    """Return a closure for a literal, marked so that ranges of literals are built once."""
+
+    def node(scope: Scope) -> Any:
+        return value
+
+    node.constant = value  # type: ignore[attr-defined]
+    return node
 
 
 def _unescape(raw: str) -> str:
@@ -52,40 +55,8 @@ def _unescape(raw: str) -> str:
     return _ESCAPES.sub(replace, raw)
 
 
-def _property(value: Any, key: str) -> Any:
-    if isinstance(value, dict):
-        return value.get(key)
-    if isinstance(value, YearsMonths):
-        return {"years": Decimal(int(value.months / 12)), "months": Decimal(value.months - 12 * int(value.months / 12))}.get(key)
-    if isinstance(value, timedelta):
-        seconds = int(value.total_seconds())
-        sign = -1 if seconds < 0 else 1
-        days, rest = divmod(abs(seconds), 86400)
-        parts = {"days": days, "hours": rest // 3600, "minutes": rest % 3600 // 60, "seconds": rest % 60}
-        return Decimal(sign * parts[key]) if key in parts else None
-    if isinstance(value, (date, time)) and key in _PROPERTIES:
-        try:
-            return _PROPERTIES[key](value)
-        except AttributeError:
-            return None
-    if isinstance(value, Range):
-        return {"start": value.start, "end": value.end, "start included": value.start_included,
-                "end included": value.end_included}.get(key)
-    return None
-
-
-def _membership(value: Any, candidate: Any) -> bool | None:
-    if isinstance(candidate, Range):
-        return candidate.contains(value)
-    if isinstance(candidate, list):
-        if any(equal(value, item) is True for item in candidate):
-            return True
-        return equal(value, candidate) is True
-    return equal(value, candidate)
-
-
 @v_args(meta=True)
-class FeelCompiler(Transformer):
+class FeelCompiler(TextualRules, Transformer):
     """Build closures from the lark tree, remembering positions for error messages."""
 
     def __init__(self, text: str, offset: int) -> None:
@@ -113,16 +84,13 @@ class FeelCompiler(Transformer):
         return " ".join(" ".join(str(token).split()) for token in children)
 
     def number(self, meta, children):
-        value = Decimal(str(children[0]))
-        return lambda scope: value
+        return _constant(Decimal(str(children[0])))
 
     def neg_number(self, meta, children):
-        value = -Decimal(str(children[0]))
-        return lambda scope: value
+        return _constant(-Decimal(str(children[0])))
 
     def string(self, meta, children):
-        value = _unescape(str(children[0])[1:-1])
-        return lambda scope: value
+        return _constant(_unescape(str(children[0])[1:-1]))
 
     def temporal(self, meta, children):
         value = parse_temporal_literal(_unescape(str(children[0])[1:-1]))
@@ -201,6 +169,8 @@ class FeelCompiler(Transformer):
     def range(self, meta, children):
         opening, start, _, end, closing = children
         start_included, end_included = str(opening) == "[", str(closing) == "]"
+        if hasattr(start, "constant") and hasattr(end, "constant"):
+            return _constant(Range(start.constant, end.constant, start_included, end_included))
         return lambda scope: Range(start(scope), end(scope), start_included, end_included)
 
     # postfix
@@ -210,8 +180,8 @@ class FeelCompiler(Transformer):
         def get(scope: Scope) -> Any:
             value = target(scope)
             if isinstance(value, list):
-                return [_property(item, key) for item in value]
-            return _property(value, key)
+                return [property_of(item, key) for item in value]
+            return property_of(value, key)
 
         return get
 
@@ -345,7 +315,7 @@ class FeelCompiler(Transformer):
 
     def in_value(self, meta, children):
         (operand,) = children
-        return lambda scope, x: _membership(x, operand(scope))
+        return lambda scope, x: membership(x, operand(scope))
 
     def in_list(self, meta, children):
         tests = children
@@ -380,7 +350,7 @@ class FeelCompiler(Transformer):
             given = to_feel(scope.variables["?"])
             if uses_names and isinstance(value, bool) and given is not None and not isinstance(given, bool):
                 return value  # a boolean test over a named input variable (camunda:inputVariable)
-            return _membership(given, value)
+            return membership(given, value)
 
         return test
 
@@ -394,7 +364,7 @@ class FeelCompiler(Transformer):
 
     def instance_of(self, meta, children):
         value, _, type_name = children
-        return lambda scope: _instance_of(value(scope), type_name)
+        return lambda scope: instance_of(value(scope), type_name)
 
     def type(self, meta, children):
         return str(children[0])
@@ -421,114 +391,3 @@ class FeelCompiler(Transformer):
     def neg(self, meta, children):
         (operand,) = children
         return lambda scope: negate(operand(scope))
-
-    # textual expressions
-    def if_expr(self, meta, children):
-        test, then, otherwise = children
-        return lambda scope: then(scope) if test(scope) is True else otherwise(scope)
-
-    def iteration(self, meta, children):
-        name, start, end = children
-        self.bound.add(name)
-        fail = self._failer(meta)
-
-        def values(scope: Scope) -> list:
-            first = start(scope)
-            if end is None:
-                return first if isinstance(first, list) else [first]
-            last = end(scope)
-            if not isinstance(first, Decimal) or not isinstance(last, Decimal):
-                fail("a 'for ... in a..b' range needs whole numbers")
-            step = 1 if last >= first else -1
-            return [Decimal(i) for i in range(int(first), int(last) + step, step)]
-
-        return (name, values)
-
-    def for_expr(self, meta, children):
-        *iterations, body = children
-
-        def evaluate(scope: Scope) -> list:
-            results: list = []
-            self_ref = {"partial": results}
-
-            def loop(index: int, bound: dict) -> None:
-                if index == len(iterations):
-                    results.append(body(Scope(ChainMap(bound, self_ref, scope.variables), scope.now)))
-                    return
-                name, values = iterations[index]
-                for value in values(Scope(ChainMap(bound, scope.variables), scope.now)):
-                    loop(index + 1, {**bound, name: value})
-
-            loop(0, {})
-            return results
-
-        return evaluate
-
-    def quantified(self, meta, children):
-        quantifier, *iterations, body = children
-        every = str(quantifier) == "every"
-
-        def evaluate(scope: Scope) -> bool | None:
-            outcomes = []
-
-            def loop(index: int, bound: dict) -> None:
-                if index == len(iterations):
-                    outcomes.append(body(Scope(ChainMap(bound, scope.variables), scope.now)))
-                    return
-                name, values = iterations[index]
-                for value in values(Scope(ChainMap(bound, scope.variables), scope.now)):
-                    loop(index + 1, {**bound, name: value})
-
-            loop(0, {})
-            if every:
-                return False if any(o is not True for o in outcomes) else True
-            return any(o is True for o in outcomes)
-
-        return evaluate
-
-    def param(self, meta, children):
-        self.bound.add(children[0])
-        return children[0]
-
-    def params(self, meta, children):
-        return list(children)
-
-    def func_def(self, meta, children):
-        parameters, body = children
-        names = tuple(parameters or [])
-
-        def define(scope: Scope) -> FeelFunction:
-            def invoke(*args: Any, **kwargs: Any) -> Any:
-                if len(args) > len(names) or any(key not in names for key in kwargs):
-                    raise ArityError("function", names)
-                bound = dict(zip(names, args))
-                bound.update(kwargs)
-                local = {name: bound.get(name) for name in names}
-                return body(Scope(ChainMap(local, scope.variables), scope.now))
-
-            return FeelFunction("function", names, invoke)
-
-        return define
-
-
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "number": lambda v: isinstance(v, Decimal),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "date": lambda v: isinstance(v, date) and not isinstance(v, datetime),
-    "time": lambda v: isinstance(v, time),
-    "date and time": lambda v: isinstance(v, datetime),
-    "days and time duration": lambda v: isinstance(v, timedelta),
-    "years and months duration": lambda v: isinstance(v, YearsMonths),
-    "list": lambda v: isinstance(v, list),
-    "context": lambda v: isinstance(v, dict),
-    "range": lambda v: isinstance(v, Range),
-    "function": lambda v: isinstance(v, FeelFunction),
-    "Any": lambda v: v is not None,
-    "Null": lambda v: v is None,
-}
-
-
-def _instance_of(value: Any, type_name: str) -> bool:
-    check = _TYPES.get(type_name)
-    return bool(check and check(value))

@@ -66,9 +66,12 @@ class FeelFunction:
     required: int | None = None
 
 
+_PLAIN = frozenset({type(None), bool, str, Decimal})
+
+
 def to_feel(value: Any) -> Any:
     """Convert case data to FEEL values: ints and floats become Decimal, tuples lists."""
-    if value is None or isinstance(value, (bool, str, Decimal)):
+    if type(value) in _PLAIN:
         return value
     if isinstance(value, int):
         return Decimal(value)
@@ -114,10 +117,15 @@ def _zone_compatible(a: Any, b: Any) -> bool:
     return (getattr(a, "tzinfo", None) is None) == (getattr(b, "tzinfo", None) is None)
 
 
+_FAST_ORDERED = frozenset({Decimal, str})
+
+
 def compare(a: Any, b: Any) -> int | None:
     """Return -1, 0 or 1 for ordered FEEL values; None when they cannot be ordered."""
     if a is None or b is None:
         return None
+    if type(a) is type(b) and type(a) in _FAST_ORDERED:
+        return -1 if a < b else (1 if a > b else 0)
     kind_a, kind_b = _kind(a), _kind(b)
     if {kind_a, kind_b} == {"date", "datetime"}:
         a = a if kind_a == "datetime" else datetime.combine(a, time(), tzinfo=getattr(b, "tzinfo", None))
@@ -142,6 +150,8 @@ def equal(a: Any, b: Any) -> bool | None:
     """Return FEEL equality: null = null is true; values of different types give null."""
     if a is None or b is None:
         return a is None and b is None
+    if type(a) is type(b) and type(a) in _FAST_ORDERED:
+        return a == b
     kind_a, kind_b = _kind(a), _kind(b)
     if kind_a != kind_b:
         if {kind_a, kind_b} == {"date", "datetime"}:

@@ -25,7 +25,7 @@ from docxtpl import DocxTemplate
 from engine.letters.templates import Artifact
 
 CLAUSE_PLACEHOLDER = re.compile(r"\{\{p\s*bezwaarclausule\s*\}\}")
-_CACHE_SIZE = 64
+_CACHE_SIZE = 256
 _composed: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
 _patched: OrderedDict[str, str] = OrderedDict()
 

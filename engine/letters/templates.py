@@ -128,7 +128,12 @@ class TemplateStore:
             fields = ", ".join(f"'{key}'" for key in missing)
             raise HandlerError(f"Huisstijl {gemeente}: veld {fields} ontbreekt")
         settings.setdefault("bezwaar", {}).setdefault("digitaal", "")
-        logo = self.read(f"huisstijl/{settings['logo']}") if settings.get("logo") else None
+        logo = None
+        if settings.get("logo"):
+            logo_path = (self.root / "huisstijl" / str(settings["logo"])).resolve()
+            if logo_path.parent != (self.root / "huisstijl").resolve() or not logo_path.is_file():
+                raise HandlerError(f"Huisstijl {gemeente}: logo moet een bestand in letters/huisstijl/ zijn")
+            logo = self.read(f"huisstijl/{logo_path.name}")
         return settings, logo, settings_file.sha256
 
 

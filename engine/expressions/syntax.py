@@ -1,0 +1,32 @@
+"""Turn lark's parse exceptions into ExpressionError with a position in the analyst's text."""
+
+from __future__ import annotations
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .errors import ExpressionError
+
+
+def syntax_error(exc: UnexpectedInput, inner: str, text: str, offset: int) -> ExpressionError:
+    """Return an ExpressionError for a parse failure of inner, found at text[offset:]."""
+    return ExpressionError(_syntax_message(exc, inner), text, offset + _pos(exc, inner))
+
+
+def _pos(exc: UnexpectedInput, inner: str) -> int:
+    if isinstance(exc, UnexpectedEOF) or getattr(exc, "pos_in_stream", None) is None:
+        return len(inner)
+    token = getattr(exc, "token", None)
+    if isinstance(token, Token) and token.type == "$END":
+        return len(inner)
+    return exc.pos_in_stream
+
+
+def _syntax_message(exc: UnexpectedInput, inner: str) -> str:
+    if isinstance(exc, UnexpectedCharacters):
+        return f"unexpected character {inner[exc.pos_in_stream]!r}"
+    if isinstance(exc, UnexpectedToken):
+        if exc.token.type == "$END":
+            return "the expression ends too early"
+        return f"unexpected {str(exc.token)!r}"
+    return "the expression ends too early"

@@ -1,0 +1,322 @@
+"""Load a case, run it forward, save it: the one path every command takes.
+
+`CaseRunner` owns what happens between "a case changed in memory" and "the
+case is saved": engine steps, service tasks (one savepoint each; a failure is an
+incident and leaves the case exactly as before the handler ran), the queryable
+rows for open user tasks and pending timers, and the case summary columns.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Mapping
+from uuid import UUID
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.clock import use_clock
+from engine.db.models import Case, Incident, Job, TaskCandidate, Timer, UserTask
+from engine.handlers import HandlerRegistry, ServiceCall, Wait
+from engine.scripting import LOCAL_TZ, RegieScriptEngine
+from engine.serialization import STATE_FORMAT, dump_state
+from engine.specs import ExternalServiceTask
+
+_BSN_LIKE = re.compile(r"\b\d{8,9}\b")
+MAX_SERVICE_ROUNDS = 200
+SUMMARY_FIELDS = ("bsn", "naam", "doelgroep", "leerroute")
+
+
+def mask_bsn(text: str) -> str:
+    """Mask anything that looks like a BSN in a message shown to people or stored in logs."""
+    return _BSN_LIKE.sub("*********", text)
+
+
+def to_datetime(value: Any, *, end_of_day: bool) -> datetime | None:
+    """Turn an expression result (date, datetime, ISO string) into an aware datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
+    if isinstance(value, date):
+        moment = time(23, 59, 59) if end_of_day else time(0, 0)
+        return datetime.combine(value, moment, LOCAL_TZ).astimezone(timezone.utc)
+    return None
+
+
+def _split(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def is_user_task(task) -> bool:
+    """Tell whether a READY task waits for a person (user or manual task)."""
+    return getattr(task.task_spec, "manual", False)
+
+
+def timer_due(task) -> datetime | None:
+    """Return when a WAITING timer task fires, from Spiff's stored event value."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not value:
+        return None
+    due = datetime.fromisoformat(value)
+    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+
+
+class CaseRunner:
+    """Runs one loaded case forward and writes it back (inside the caller's transaction)."""
+
+    def __init__(self, *, session: Session, case: Case, workflow: BpmnWorkflow, handlers: HandlerRegistry,
+                 actor: str, now: datetime) -> None:
+        self.session = session
+        self.case = case
+        self.workflow = workflow
+        self.handlers = handlers
+        self.actor = actor
+        self.now = now
+
+    @property
+    def script_engine(self) -> RegieScriptEngine:
+        """Return the workflow's script engine."""
+        return self.workflow.script_engine
+
+    def run(self) -> None:
+        """Do engine steps and service tasks until the case waits for people, time or messages."""
+        with use_clock(self.now):
+            self._steps()
+            blocked = self._blocked_service_tasks()
+            for _ in range(MAX_SERVICE_ROUNDS):
+                pending = [
+                    t for t in self.workflow.get_tasks(state=TaskState.STARTED)
+                    if isinstance(t.task_spec, ExternalServiceTask) and str(t.id) not in blocked
+                ]
+                if not pending:
+                    break
+                for task in pending:
+                    if not self._run_service_task(task):
+                        blocked.add(str(task.id))
+                self._steps()
+
+    def _steps(self) -> None:
+        from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+
+        try:
+            self.workflow.do_engine_steps()
+        except WorkflowTaskException as exc:
+            self._incident(exc.task, "expression", mask_bsn(str(exc)))
+
+    def _blocked_service_tasks(self) -> set[str]:
+        open_incidents = self.session.execute(
+            select(Incident.task_id).where(Incident.case_id == self.case.id, Incident.resolved_at.is_(None))
+        ).scalars()
+        waiting = self.session.execute(
+            select(Job.task_id).where(Job.case_id == self.case.id, Job.status == "waiting")
+        ).scalars()
+        return {t for t in open_incidents if t} | set(waiting)
+
+    def _incident(self, task, kind: str, message: str) -> Incident:
+        incident = Incident(
+            case_id=self.case.id, gemeente=self.case.gemeente, task_id=str(task.id) if task else None,
+            element_id=task.task_spec.bpmn_id if task else None, kind=kind, message=message, created_at=self.now,
+        )
+        self.session.add(incident)
+        audit.record(session=self.session, actor=self.actor, action="incident", at=self.now, case=self.case,
+                     element_id=incident.element_id, detail={"kind": kind, "message": message})
+        return incident
+
+    def evaluate_parameters(self, task, params: list[dict]) -> dict[str, Any]:
+        """Evaluate camunda:inputOutput parameters over the task's data."""
+        values: dict[str, Any] = {}
+        for param in params:
+            values[param["name"]] = self._parameter_value(task, param)
+        return values
+
+    def _parameter_value(self, task, param: Mapping[str, Any]) -> Any:
+        kind = param.get("kind")
+        if kind == "list":
+            return [self._parameter_value(task, item) for item in param.get("items", [])]
+        if kind == "map":
+            return {e["key"]: self._parameter_value(task, e) for e in param.get("entries", [])}
+        text = (param.get("value") or "").strip()
+        if text.startswith(("${", "#{", "=")):
+            return self.script_engine.evaluate_value(task, text)
+        return param.get("value") or ""
+
+    def _run_service_task(self, task) -> bool:
+        """Run one service task's handler; return False when the case must wait or has an incident."""
+        from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+
+        spec = task.task_spec
+        ext = spec.extensions
+        topic = spec.topic or ""
+        handler = self.handlers.get(topic)
+        if handler is None:
+            self._incident(task, "handler", f"No handler for topic {topic!r}")
+            return False
+        try:
+            inputs = self.evaluate_parameters(task, ext.get("inputOutput", {}).get("inputs", []))
+        except WorkflowTaskException as exc:
+            self._incident(task, "expression", mask_bsn(str(exc)))
+            return False
+        call = ServiceCall(
+            session=self.session, case_id=self.case.id, case_number=self.case.case_number,
+            gemeente=self.case.gemeente, process_id=task.workflow.spec.name, element_id=spec.bpmn_id,
+            task_id=str(task.id), topic=topic, properties=dict(ext.get("properties", {})), inputs=inputs,
+            data=dict(task.data), now=self.now, actor=self.actor,
+        )
+        savepoint = self.session.begin_nested()
+        try:
+            result = handler(call)
+            self.session.flush()
+            savepoint.commit()
+        except Exception as exc:  # any handler failure becomes an incident, never a crash
+            savepoint.rollback()
+            self._incident(task, "handler", mask_bsn(f"{topic}: {exc}"))
+            return False
+        self.session.info.setdefault("after_commit", []).extend(call.after_commit)
+        if isinstance(result, Wait):
+            self.session.add(Job(case_id=self.case.id, task_id=str(task.id), element_id=spec.bpmn_id, topic=topic,
+                                 status="waiting", wait_reason=result.reason, created_at=self.now))
+            audit.record(session=self.session, actor=self.actor, action="wait", at=self.now, case=self.case,
+                         element_id=spec.bpmn_id, detail={"topic": topic, "reason": result.reason})
+            return False
+        self.finish_service_task(task, dict(result or {}))
+        return True
+
+    def finish_service_task(self, task, data: Mapping[str, Any]) -> None:
+        """Merge a service task's result into the case and complete it."""
+        task.data.update(data)
+        outputs = task.task_spec.extensions.get("inputOutput", {}).get("outputs", [])
+        task.data.update(self.evaluate_parameters(task, outputs))
+        task.complete()
+        audit.record(session=self.session, actor=self.actor, action="service", at=self.now, case=self.case,
+                     element_id=task.task_spec.bpmn_id,
+                     detail={"topic": task.task_spec.topic, "result": audit.redact(data)})
+
+    def save(self) -> None:
+        """Write state, open-task rows, timer rows and summary columns of the case."""
+        self._sync_user_tasks()
+        self._sync_timers()
+        variables = self.variables()
+        for name in SUMMARY_FIELDS:
+            value = variables.get(name)
+            if value is not None:
+                setattr(self.case, name, str(value)[:200])
+        if self.workflow.completed and self.case.status == "active":
+            self.case.status = "completed"
+        self.case.state = dump_state(self.workflow)
+        self.case.state_format = STATE_FORMAT
+        self.case.updated_at = self.now
+        self.session.flush()
+
+    def variables(self) -> dict[str, Any]:
+        """Return the case's current variables (data of the newest open or last task)."""
+        return current_variables(self.workflow)
+
+    def _sync_user_tasks(self) -> None:
+        ready = {str(t.id): t for t in self.workflow.get_tasks(state=TaskState.READY) if is_user_task(t)}
+        rows = {r.id: r for r in self.session.execute(select(UserTask).where(UserTask.case_id == self.case.id)).scalars()}
+        gone = [rid for rid in rows if rid not in ready]
+        if gone:
+            self.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(gone)))
+            self.session.execute(delete(UserTask).where(UserTask.id.in_(gone)))
+        new_rows = [self._new_user_task(task) for tid, task in ready.items() if tid not in rows]
+        if not new_rows:
+            return
+        self.session.add_all(new_rows)
+        self.session.flush()
+        for row in new_rows:
+            for kind, names in (("group", row.candidate_groups), ("user", row.candidate_users)):
+                for name in dict.fromkeys(names):
+                    self.session.add(TaskCandidate(task_id=row.id, kind=kind, name=name, gemeente=row.gemeente,
+                                                   due_at=row.due_at, assigned=row.assignee is not None))
+
+    def _new_user_task(self, task) -> UserTask:
+        ext = task.task_spec.extensions or {}
+        cam = ext.get("camunda", {})
+        inputs = ext.get("inputOutput", {}).get("inputs", [])
+        if inputs:
+            task.data.update(self.evaluate_parameters(task, inputs))
+
+        def value(attr: str, kind: str = "expression") -> Any:
+            text = cam.get(attr)
+            if not text:
+                return None
+            if kind == "text" and "${" not in text and "#{" not in text and not text.startswith("="):
+                return text
+            return self.script_engine.evaluate_value(task, text, kind=kind)
+
+        props = dict(ext.get("properties", {}))
+        legal_var = props.get("legalDeadline")
+        return UserTask(
+            id=str(task.id), case_id=self.case.id, gemeente=self.case.gemeente, element_id=task.task_spec.bpmn_id,
+            name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, process_id=task.workflow.spec.name,
+            lane=task.task_spec.lane, assignee=(_split(value("assignee", "text")) or [None])[0],
+            candidate_groups=_split(value("candidateGroups", "text")),
+            candidate_users=_split(value("candidateUsers", "text")),
+            due_at=to_datetime(value("dueDate"), end_of_day=True),
+            follow_up_at=to_datetime(value("followUpDate"), end_of_day=False),
+            legal_deadline=to_datetime(task.data.get(legal_var), end_of_day=True) if legal_var else None,
+            priority=int(value("priority") or 50), form_ref=value("formRef", "text"),
+            form_key=cam.get("formKey"), properties=props, created_at=self.now,
+        )
+
+    def _sync_timers(self) -> None:
+        self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            due = timer_due(task)
+            if due is not None:
+                self.session.add(Timer(case_id=self.case.id, task_id=str(task.id), element_id=task.task_spec.bpmn_id,
+                                       name=task.task_spec.bpmn_name, due_at=due))
+
+
+def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Return the variables a person would call 'the case data' right now."""
+    if workflow.completed:
+        return dict(workflow.data)
+    candidates = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+    if candidates:
+        newest = max(candidates, key=lambda t: t.last_state_change)
+        merged: dict[str, Any] = {}
+        for task in sorted(candidates, key=lambda t: t.last_state_change):
+            merged.update(task.data)
+        merged.update(newest.data)
+        return merged
+    last = workflow.last_task
+    return dict(last.data) if last is not None else dict(workflow.data)
+
+
+def task_by_id(workflow: BpmnWorkflow, task_id: str):
+    """Return the task with `task_id` or None (also inside subprocesses)."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except Exception:
+        return None
+
+
+def add_duration(start: datetime, iso: str) -> datetime:
+    """Add an ISO 8601 duration to `start` the way SpiffWorkflow's timers do."""
+    parsed = TimerEventDefinition.parse_iso_duration(iso)
+    return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+
+
+__all__ = ["CaseRunner", "add_duration", "current_variables", "mask_bsn", "task_by_id", "timedelta"]
