@@ -1,0 +1,70 @@
+"""The FastAPI application factory: JSON API, consultant web app, static assets."""
+
+from __future__ import annotations
+
+import importlib.util
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from api import errors
+from api.routes import api_cases, api_tasks, web_auth, web_cases, web_inbox, web_tasks
+from api.security import SESSION_COOKIE, SESSION_MAX_AGE
+from api.templating import build_templates
+from engine.config import PROJECT_ROOT, Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+# Only the built assets the pages use are served, not the whole of node_modules.
+VENDOR_DIRS = {
+    "utrecht": NODE_MODULES / "@utrecht" / "component-library-css" / "dist",
+    "bpmn-js": NODE_MODULES / "bpmn-js" / "dist",
+}
+
+
+def create_app(runtime=None) -> FastAPI:
+    """Build the app; without a runtime, build one (database, engine, clock) at startup."""
+    settings: Settings = runtime.settings if runtime is not None else Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if getattr(app.state, "runtime", None) is None:
+            from engine.runtime import build_runtime
+
+            app.state.runtime = build_runtime(settings)
+        yield
+
+    app = FastAPI(
+        title="Regie",
+        summary="Procesregie Wet inburgering 2021: taken, zaken, brieven.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.runtime = runtime
+    app.state.templates = build_templates()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    errors.install(app)
+    app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static")
+    for name, directory in VENDOR_DIRS.items():
+        if directory.is_dir():
+            app.mount(f"/static/{name}", StaticFiles(directory=directory), name=f"static-{name}")
+    for module in (api_tasks, api_cases):
+        app.include_router(module.router, prefix="/api")
+    for module in (web_auth, web_inbox, web_tasks, web_cases):
+        app.include_router(module.router, include_in_schema=False)
+    if importlib.util.find_spec("api.engine_rest") is not None:
+        engine_rest = importlib.import_module("api.engine_rest")
+        app.include_router(engine_rest.router, prefix="/engine-rest")
+    return app

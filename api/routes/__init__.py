@@ -1,0 +1,1 @@
+"""Routes: thin handlers that call one service function each."""

@@ -1,0 +1,125 @@
+"""JSON API for cases: start, search, dossier, diagram, audit, notes, letters, messages, incidents."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api import services
+from api.deps import CurrentUser, Now, Runtime, SessionDep
+from api.schemas import (
+    AuditOut,
+    CaseOut,
+    DiagramOut,
+    DossierOut,
+    LetterOut,
+    MessageIn,
+    NoteIn,
+    NoteOut,
+    OkOut,
+    SearchIn,
+    StartCaseIn,
+    dossier_out,
+    letter_out,
+)
+
+router = APIRouter(tags=["zaken"])
+
+
+@router.post("/cases", response_model=CaseOut, status_code=201)
+def start_case(body: StartCaseIn, session: SessionDep, runtime: Runtime, user: CurrentUser) -> CaseOut:
+    """Start a klantreis in your gemeente."""
+    case = services.start_case(
+        session=session,
+        runtime=runtime,
+        user=user,
+        process_id=body.process_id,
+        data=body.data,
+        business_key=body.business_key,
+    )
+    return CaseOut.of(case)
+
+
+@router.get("/cases", response_model=list[CaseOut])
+def find_cases(q: str, session: SessionDep, user: CurrentUser) -> list[CaseOut]:
+    """Find cases by name part or case number (search by BSN with POST /cases/search)."""
+    services.refuse_bsn_in_url(q)
+    return [CaseOut.of(c) for c in services.search_cases(session=session, user=user, text=q)]
+
+
+@router.post("/cases/search", response_model=list[CaseOut])
+def search_cases(body: SearchIn, session: SessionDep, user: CurrentUser) -> list[CaseOut]:
+    """Find cases by name, case number or exact BSN (in the body)."""
+    return [CaseOut.of(c) for c in services.search_cases(session=session, user=user, text=body.text, bsn=body.bsn)]
+
+
+@router.get("/cases/{case_id}", response_model=DossierOut)
+def get_case(case_id: str, session: SessionDep, runtime: Runtime, user: CurrentUser, now: Now) -> DossierOut:
+    """Return the case dossier (the read is audited)."""
+    found = services.case_dossier(session=session, runtime=runtime, user=user, case_id=case_id, now=now, what="api")
+    return dossier_out(found)
+
+
+@router.get("/cases/{case_id}/diagram", response_model=DiagramOut)
+def get_diagram(case_id: str, session: SessionDep, runtime: Runtime, user: CurrentUser) -> DiagramOut:
+    """Return the case's BPMN diagrams with active, completed and failed element ids."""
+    state = services.diagram(session=session, runtime=runtime, user=user, case_id=case_id)
+    return DiagramOut(
+        diagrams=dict(state.diagrams),
+        active=sorted(state.active),
+        completed=sorted(state.completed),
+        incidents=sorted(state.incidents),
+    )
+
+
+@router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
+def get_audit(case_id: str, session: SessionDep, user: CurrentUser, now: Now) -> list[AuditOut]:
+    """Return the case's audit log, reads included (teamleider, beheerder)."""
+    return [AuditOut.model_validate(e) for e in services.case_audit(session=session, user=user, case_id=case_id, now=now)]
+
+
+@router.get("/cases/{case_id}/notes", response_model=list[NoteOut])
+def list_notes(case_id: str, session: SessionDep, user: CurrentUser) -> list[NoteOut]:
+    """Return the case's notes, newest first."""
+    return [NoteOut.model_validate(n) for n in services.case_notes(session=session, user=user, case_id=case_id)]
+
+
+@router.post("/cases/{case_id}/notes", response_model=NoteOut, status_code=201)
+def add_note(case_id: str, body: NoteIn, session: SessionDep, user: CurrentUser, now: Now) -> NoteOut:
+    """Add a note to the case."""
+    return NoteOut.model_validate(services.add_note(session=session, user=user, case_id=case_id, text=body.text, now=now))
+
+
+@router.get("/cases/{case_id}/letters", response_model=list[LetterOut])
+def list_letters(case_id: str, session: SessionDep, user: CurrentUser) -> list[LetterOut]:
+    """Return the case's letters with download addresses."""
+    return [letter_out(x) for x in services.letters_of_case(session=session, user=user, case_id=case_id)]
+
+
+@router.get("/letters/{letter_id}/{fmt}", response_class=Response)
+def download_letter(letter_id: str, fmt: str, session: SessionDep, user: CurrentUser) -> Response:
+    """Download a letter as DOCX or PDF."""
+    content, media_type, filename = services.letter_file(session=session, user=user, letter_id=letter_id, fmt=fmt)
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.post("/messages", response_model=OkOut)
+def send_message(body: MessageIn, session: SessionDep, runtime: Runtime, user: CurrentUser) -> OkOut:
+    """Deliver a message (e.g. a DUO event) to a case of your gemeente."""
+    services.send_message(
+        session=session,
+        runtime=runtime,
+        user=user,
+        name=body.name,
+        message_id=body.message_id,
+        case_id=body.case_id,
+        bsn=body.bsn,
+        payload=body.payload,
+    )
+    return OkOut()
+
+
+@router.post("/incidents/{incident_id}/retry", response_model=CaseOut)
+def retry_incident(incident_id: int, session: SessionDep, runtime: Runtime, user: CurrentUser) -> CaseOut:
+    """Retry the failed step of a case (beheerder)."""
+    return CaseOut.of(services.retry_incident(session=session, runtime=runtime, user=user, incident_id=incident_id))
