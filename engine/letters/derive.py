@@ -55,6 +55,8 @@ def _voornemen(template: str, values: dict[str, Any], dagtekening: date) -> dict
 
 def _boetebeschikking(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
     _check_boete(template, values)
+    if values.get("bijstand_verlaagd_zelfde_gedrag"):
+        _refuse(template, "bijstand_verlaagd_zelfde_gedrag", "is waar: dan is geen boete toegestaan (Wet 27)")
     if values["artikel"] == "22":
         nieuwe_termijn = values["nieuwe_termijn"]
         if not dagtekening < nieuwe_termijn <= rules.laatste_dag_nieuwe_termijn_art22(dagtekening):

@@ -81,6 +81,10 @@ def test_boete_art23_shows_amount_culpability_and_repeat(session, make_call):
     assert "U krijgt een boete van € 150,00." in text
     assert "overtreding nummer 3 binnen 12 maanden" in text and "€ 200,00" in text
     assert "grove schuld" in text and "75 procent" in text
+    assert "Dat is niet zo." not in text  # Wet 27 check not stated unless the case data says so
+
+    _, _, checked = render(session, make_call, "boetebeschikking", {"bijstand_verlaagd_zelfde_gedrag": False})
+    assert "verlaagd voor hetzelfde gedrag (artikel 27 Wet inburgering 2021). Dat is niet zo." in checked
 
 
 def test_boete_art22_sets_new_deadline(session, make_call):

@@ -62,6 +62,11 @@ def test_boete_must_match_the_law(session, make_call, extra, field):
         letter_handler(make_call("boetebeschikking", extra))
 
 
+def test_no_fine_when_bijstand_was_lowered_for_the_same_behaviour(session, make_call):
+    with pytest.raises(HandlerError, match="Wet 27"):
+        letter_handler(make_call("boetebeschikking", {"bijstand_verlaagd_zelfde_gedrag": True}))
+
+
 def test_map_is_refused_with_the_onderwijsroute(session, make_call):
     with pytest.raises(HandlerError, match="veld 'map'"):
         letter_handler(make_call("pip_beschikking", {"leerroute": "onderwijs", "map": True}))
