@@ -5,11 +5,11 @@ from __future__ import annotations
 import inspect
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from functools import cmp_to_key
+from decimal import Decimal
 from typing import Any
 
-from .feel_values import FEEL_DECIMAL, FeelFunction, Range, compare, equal, is_number
+from .feel_builtins_lists import LIST_AND_NUMBER_FUNCTIONS
+from .feel_values import FeelFunction, Range, compare, equal, is_number
 from .feel_text import feel_string, parse_feel_date, parse_feel_datetime, parse_feel_duration, parse_feel_time
 from .temporal import YearsMonths
 
@@ -19,21 +19,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def _items(args: tuple) -> list:
-    if len(args) == 1 and isinstance(args[0], list):
-        return args[0]
-    return list(args)
-
-
-def _numbers(args: tuple) -> list[Decimal]:
-    items = _items(args)
-    if not all(is_number(item) for item in items):
-        raise TypeError("numbers expected")
-    return items
-
-
-# conversion
-def f_date(from_=None, month=None, day=None, year=None):
+def _f_date(from_=None, month=None, day=None, year=None):
     if year is not None or (is_number(from_) and month is not None):
         return date(int(from_ if year is None else year), int(month), int(day))
     if isinstance(from_, str):
@@ -45,7 +31,7 @@ def f_date(from_=None, month=None, day=None, year=None):
     return None
 
 
-def f_date_and_time(from_=None, time_=None, date_=None):
+def _f_date_and_time(from_=None, time_=None, date_=None):
     if date_ is None and time_ is not None:
         date_ = from_
     if date_ is not None and time_ is not None:
@@ -62,7 +48,7 @@ def f_date_and_time(from_=None, time_=None, date_=None):
     return None
 
 
-def f_time(from_=None, minute=None, second=None, offset=None, hour=None):
+def _f_time(from_=None, minute=None, second=None, offset=None, hour=None):
     if minute is not None:
         hour = from_ if hour is None else hour
         seconds = Decimal(second)
@@ -80,7 +66,7 @@ def f_time(from_=None, minute=None, second=None, offset=None, hour=None):
     return None
 
 
-def f_number(from_, grouping_separator=None, decimal_separator=None):
+def _f_number(from_, grouping_separator=None, decimal_separator=None):
     text = from_
     if grouping_separator is not None:
         if grouping_separator not in (" ", ",", "."):
@@ -95,11 +81,11 @@ def f_number(from_, grouping_separator=None, decimal_separator=None):
     return Decimal(text.strip())
 
 
-def f_duration(from_):
+def _f_duration(from_):
     return parse_feel_duration(from_)
 
 
-def f_years_and_months_duration(from_, to):
+def _f_years_and_months_duration(from_, to):
     if not isinstance(from_, date) or not isinstance(to, date):
         return None
     start = from_.date() if isinstance(from_, datetime) else from_
@@ -112,12 +98,12 @@ def f_years_and_months_duration(from_, to):
     return YearsMonths(months)
 
 
-def f_not(negand):
+def _f_not(negand):
     return (not negand) if isinstance(negand, bool) else None
 
 
 # strings
-def f_substring(string, start_position, length=None):
+def _f_substring(string, start_position, length=None):
     start = int(start_position)
     chars = list(string)
     index = start - 1 if start > 0 else len(chars) + start
@@ -133,284 +119,70 @@ def _regex(pattern: str, flags: str | None) -> re.Pattern:
     return re.compile(pattern, value)
 
 
-def f_replace(input, pattern, replacement, flags=None):
+def _f_replace(input, pattern, replacement, flags=None):
     python_replacement = re.sub(r"\$(\d+)", r"\\g<\1>", replacement)
     return _regex(pattern, flags).sub(python_replacement, input)
 
 
-def f_matches(input, pattern, flags=None):
+def _f_matches(input, pattern, flags=None):
     return _regex(pattern, flags).search(input) is not None
 
 
-def f_string_join(list, delimiter=None):
+def _f_string_join(list, delimiter=None):
     if not all(item is None or isinstance(item, str) for item in list):
         return None
     return (delimiter or "").join(item for item in list if item is not None)
 
 
 # lists
-def f_min(*list):
-    items = _items(list)
-    if not items:
-        return None
-    return min(items, key=cmp_to_key(_strict_compare))
 
 
-def f_max(*list):
-    items = _items(list)
-    if not items:
-        return None
-    return max(items, key=cmp_to_key(_strict_compare))
-
-
-def _strict_compare(a, b):
-    order = compare(a, b)
-    if order is None:
-        raise TypeError("values cannot be ordered")
-    return order
-
-
-def f_sum(*list):
-    items = _numbers(list)
-    if not items:
-        return None
-    total = Decimal(0)
-    for item in items:
-        total = FEEL_DECIMAL.add(total, item)
-    return total
-
-
-def f_mean(*list):
-    items = _numbers(list)
-    return FEEL_DECIMAL.divide(f_sum(items), Decimal(len(items))) if items else None
-
-
-def f_median(*list):
-    items = sorted(_numbers(list))
-    if not items:
-        return None
-    middle = len(items) // 2
-    if len(items) % 2:
-        return items[middle]
-    return FEEL_DECIMAL.divide(FEEL_DECIMAL.add(items[middle - 1], items[middle]), Decimal(2))
-
-
-def f_stddev(*list):
-    items = _numbers(list)
-    if len(items) < 2:
-        return None
-    mean = f_mean(items)
-    squares = sum(((item - mean) ** 2 for item in items), Decimal(0))
-    return FEEL_DECIMAL.sqrt(FEEL_DECIMAL.divide(squares, Decimal(len(items) - 1)))
-
-
-def f_mode(*list):
-    items = _numbers(list)
-    counts: dict[Decimal, int] = {}
-    for item in items:
-        counts[item] = counts.get(item, 0) + 1
-    top = max(counts.values(), default=0)
-    return sorted(item for item, count in counts.items() if count == top)
-
-
-def f_product(*list):
-    items = _numbers(list)
-    if not items:
-        return None
-    result = Decimal(1)
-    for item in items:
-        result = FEEL_DECIMAL.multiply(result, item)
-    return result
-
-
-def f_all(*list):
-    items = _items(list)
-    if any(item is False for item in items):
-        return False
-    return True if all(item is True for item in items) else None
-
-
-def f_any(*list):
-    items = _items(list)
-    if any(item is True for item in items):
-        return True
-    return False if all(item is False for item in items) else None
-
-
-def f_sublist(list, start_position, length=None):
-    start = int(start_position)
-    index = start - 1 if start > 0 else len(list) + start
-    if index < 0 or index >= len(list):
-        return None
-    return list[index:] if length is None else list[index: index + int(length)]
-
-
-def f_list_contains(list, element):
-    return any(equal(item, element) for item in list)
-
-
-def f_index_of(list, match):
-    return [Decimal(i + 1) for i, item in enumerate(list) if equal(item, match)]
-
-
-def f_distinct_values(list):
-    result: list = []
-    for item in list:
-        if not any(equal(item, seen) for seen in result):
-            result.append(item)
-    return result
-
-
-def f_flatten(list):
-    result: list = []
-    for item in list:
-        result.extend(f_flatten(item) if isinstance(item, type(result)) else [item])
-    return result
-
-
-def f_insert_before(list, position, newItem):
-    index = int(position) - 1 if position > 0 else len(list) + int(position)
-    return list[:index] + [newItem] + list[index:]
-
-
-def f_remove(list, position):
-    index = int(position) - 1 if position > 0 else len(list) + int(position)
-    if not 0 <= index < len(list):
-        return None
-    return list[:index] + list[index + 1:]
-
-
-def f_sort(list, precedes=None):
-    if precedes is None:
-        return sorted(list, key=cmp_to_key(_strict_compare))
-    return sorted(list, key=cmp_to_key(lambda a, b: -1 if precedes.body(a, b) is True else 1))
-
-
-def f_union(*lists):
-    return f_distinct_values([item for sub in lists for item in sub])
-
-
-def f_concatenate(*lists):
-    return [item for sub in lists for item in sub]
-
-
-def f_append(list, *items):
-    return list + [*items]
-
-
-# numbers
-def _scaled(n, scale, rounding):
-    if not is_number(n) or not is_number(scale):
-        return None
-    return n.quantize(Decimal(1).scaleb(-int(scale)), rounding=rounding, context=FEEL_DECIMAL)
-
-
-def f_modulo(dividend, divisor):
-    if divisor == 0:
-        return None
-    quotient = FEEL_DECIMAL.divide(dividend, divisor).to_integral_value(rounding=ROUND_FLOOR)
-    return FEEL_DECIMAL.subtract(dividend, FEEL_DECIMAL.multiply(divisor, quotient))
-
-
-def f_sqrt(number):
-    return None if number < 0 else FEEL_DECIMAL.sqrt(number)
-
-
-def f_log(number):
-    return None if number <= 0 else FEEL_DECIMAL.ln(number)
-
-
-def f_odd(number):
-    return number == number.to_integral_value() and int(number) % 2 == 1
-
-
-def f_even(number):
-    return number == number.to_integral_value() and int(number) % 2 == 0
-
-
-# dates and contexts
-def f_week_of_year(date):
+def _f_week_of_year(date):
     return Decimal(date.isocalendar()[1])
 
 
-def f_get_value(m, key):
+def _f_get_value(m, key):
     return m.get(key) if isinstance(m, dict) else None
 
 
-def f_get_entries(m):
+def _f_get_entries(m):
     return [{"key": key, "value": value} for key, value in m.items()]
 
 
-def f_is(value1, value2):
+def _f_is(value1, value2):
     return type(value1) is type(value2) and equal(value1, value2) is True
 
 
 _TABLE: dict[str, Any] = {
-    "date": f_date,
-    "date and time": f_date_and_time,
-    "time": f_time,
-    "number": f_number,
+    **LIST_AND_NUMBER_FUNCTIONS,
+    "date": _f_date,
+    "date and time": _f_date_and_time,
+    "time": _f_time,
+    "number": _f_number,
     "string": feel_string,
-    "duration": f_duration,
-    "years and months duration": f_years_and_months_duration,
-    "not": f_not,
-    "substring": f_substring,
+    "duration": _f_duration,
+    "years and months duration": _f_years_and_months_duration,
+    "not": _f_not,
+    "substring": _f_substring,
     "string length": lambda string: Decimal(len(string)),
     "upper case": lambda string: string.upper(),
     "lower case": lambda string: string.lower(),
     "substring before": lambda string, match: string.split(match, 1)[0] if match in string else "",
     "substring after": lambda string, match: string.split(match, 1)[1] if match in string else "",
-    "replace": f_replace,
+    "replace": _f_replace,
     "contains": lambda string, match: match in string,
     "starts with": lambda string, match: string.startswith(match),
     "ends with": lambda string, match: string.endswith(match),
-    "matches": f_matches,
+    "matches": _f_matches,
     "split": lambda string, delimiter: re.split(delimiter, string),
-    "string join": f_string_join,
-    "list contains": f_list_contains,
-    "count": lambda list: Decimal(len(list)),
-    "min": f_min,
-    "max": f_max,
-    "sum": f_sum,
-    "mean": f_mean,
-    "median": f_median,
-    "stddev": f_stddev,
-    "mode": f_mode,
-    "product": f_product,
-    "all": f_all,
-    "any": f_any,
-    "sublist": f_sublist,
-    "append": f_append,
-    "concatenate": f_concatenate,
-    "insert before": f_insert_before,
-    "remove": f_remove,
-    "reverse": lambda list: list[::-1],
-    "index of": f_index_of,
-    "union": f_union,
-    "distinct values": f_distinct_values,
-    "flatten": f_flatten,
-    "sort": f_sort,
-    "decimal": lambda n, scale: _scaled(n, scale, ROUND_HALF_EVEN),
-    "floor": lambda n, scale=Decimal(0): _scaled(n, scale, ROUND_FLOOR),
-    "ceiling": lambda n, scale=Decimal(0): _scaled(n, scale, ROUND_CEILING),
-    "round up": lambda n, scale: _scaled(n, scale, ROUND_UP),
-    "round down": lambda n, scale: _scaled(n, scale, ROUND_DOWN),
-    "round half up": lambda n, scale: _scaled(n, scale, ROUND_HALF_UP),
-    "round half down": lambda n, scale: _scaled(n, scale, ROUND_HALF_DOWN),
-    "abs": lambda n: abs(n) if is_number(n) or isinstance(n, timedelta) else (-n if n.months < 0 else n),
-    "modulo": f_modulo,
-    "sqrt": f_sqrt,
-    "log": f_log,
-    "exp": lambda number: FEEL_DECIMAL.exp(number),
-    "odd": f_odd,
-    "even": f_even,
+    "string join": _f_string_join,
     "day of year": lambda date: Decimal(date.timetuple().tm_yday),
     "day of week": lambda date: _DAYS[date.weekday()],
     "month of year": lambda date: _MONTHS[date.month - 1],
-    "week of year": f_week_of_year,
-    "get value": f_get_value,
-    "get entries": f_get_entries,
-    "is": f_is,
+    "week of year": _f_week_of_year,
+    "get value": _f_get_value,
+    "get entries": _f_get_entries,
+    "is": _f_is,
     "before": lambda point, range: _range_side(point, range, -1),
     "after": lambda point, range: _range_side(point, range, 1),
     "includes": lambda range, point: range.contains(point),

@@ -7,7 +7,7 @@ from collections import ChainMap
 from decimal import Decimal
 from typing import Any, Callable
 
-from lark import Token, Transformer, v_args
+from lark import Token, v_args
 
 from .errors import EvaluationError, ExpressionError
 from .feel_access import instance_of, membership, property_of
@@ -56,7 +56,7 @@ def _unescape(raw: str) -> str:
 
 
 @v_args(meta=True)
-class FeelCompiler(TextualRules, Transformer):
+class FeelCompiler(TextualRules):
     """Build closures from the lark tree, remembering positions for error messages."""
 
     def __init__(self, text: str, offset: int) -> None:
