@@ -38,6 +38,10 @@ def _pip_gewijzigd(template: str, values: dict[str, Any], dagtekening: date) -> 
         _refuse(template, "leerroute", "is gelijk aan de vorige leerroute; dat is geen schakelen")
     if values["pip_dagtekening"] > dagtekening:
         _refuse(template, "pip_dagtekening", "ligt na de datum van deze brief")
+    if values["reden"] == "schakelen" and not rules.schakelen_toegestaan(
+        values["pip_dagtekening"], dagtekening, values.get("vorige_leerroute"), values["leerroute"]
+    ):
+        _refuse(template, "reden", "schakelen mag alleen in de eerste 18 maanden van de termijn (Besluit 5.4)")
     return {}
 
 

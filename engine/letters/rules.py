@@ -21,6 +21,10 @@ BESLISTERMIJN_NA_RAPPORT = timedelta(weeks=13)
 # Wet inburgering 2021 art. 11 lid 1: the inburgeringstermijn is three years.
 INBURGERINGSTERMIJN_JAREN = 3
 
+# Besluit 5.4 lid 1: the college may switch the leerroute only within 18 months from the
+# start of the termijn; lid 2: from the onderwijsroute to the B1-route at any time.
+SCHAKELEN_MAANDEN = 18
+
 # Participatiewet art. 56a: ontzorgen lasts six months from the start of the bijstand.
 ONTZORGEN_MAANDEN = 6
 
@@ -69,6 +73,13 @@ def termijn_start(pip_dagtekening: date) -> date:
 def termijn_eind(pip_dagtekening: date) -> date:
     """Return the last day of the three-year inburgeringstermijn (Wet 11)."""
     return period_end(termijn_start(pip_dagtekening), 12 * INBURGERINGSTERMIJN_JAREN)
+
+
+def schakelen_toegestaan(pip_dagtekening: date, besluit_op: date, van: str | None, naar: str) -> bool:
+    """Tell whether the leerroute may be switched from `van` to `naar` on `besluit_op` (Besluit 5.4)."""
+    if van == "onderwijs" and naar == "B1":
+        return True
+    return besluit_op <= add_months(termijn_start(pip_dagtekening), SCHAKELEN_MAANDEN)
 
 
 def ontzorgen_eind(start_bijstand: date) -> date:

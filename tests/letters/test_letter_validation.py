@@ -67,6 +67,14 @@ def test_no_fine_when_bijstand_was_lowered_for_the_same_behaviour(session, make_
         letter_handler(make_call("boetebeschikking", {"bijstand_verlaagd_zelfde_gedrag": True}))
 
 
+def test_schakelen_after_18_months_is_refused_except_onderwijs_to_b1(session, make_call):
+    late = {"pip_dagtekening": "2024-08-30", "termijn_eind": "2027-08-30"}  # termijn started 31 Aug 2024
+    with pytest.raises(HandlerError, match="Besluit 5.4"):
+        letter_handler(make_call("pip_gewijzigd", late))
+    result = letter_handler(make_call("pip_gewijzigd", {**late, "vorige_leerroute": "onderwijs", "leerroute": "B1"}))
+    assert result["laatste_brief_id"]
+
+
 def test_map_is_refused_with_the_onderwijsroute(session, make_call):
     with pytest.raises(HandlerError, match="veld 'map'"):
         letter_handler(make_call("pip_beschikking", {"leerroute": "onderwijs", "map": True}))
