@@ -46,6 +46,7 @@ class Evaluation:
                 raise DmnError(f"input '{data.name}' has a value outside its allowed values", element_id=data.id, file=file)
 
     def fail(self, message: str, element_id: str | None, compiled: Compiled | None = None, exc: ExpressionError | None = None) -> DmnError:
+        """Return a DmnError for element_id, naming the expression and position when known."""
         return DmnError(
             message,
             element_id=element_id,

@@ -110,7 +110,8 @@ def _normalise_language(language: str) -> str:
 @lru_cache(maxsize=4096)
 def _compile_cached(text: str, kind: str, language: str | None) -> Compiled:
     stripped = text.strip()
-    if language == "feel" or (language is None and (stripped.startswith("=") or kind == "unary")):
+    juel_marked = stripped.startswith(("${", "#{"))
+    if language == "feel" or (language is None and (stripped.startswith("=") or (kind == "unary" and not juel_marked))):
         return _compile_feel(text, kind)
     if kind == "timer" and language is None and "${" not in text and "#{" not in text:
         if not _ISO_TIMER.match(stripped):

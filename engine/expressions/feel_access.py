@@ -18,6 +18,7 @@ _PROPERTIES: dict[str, Callable[[Any], Any]] = {
 
 
 def property_of(value: Any, key: str) -> Any:
+    """Return value.key for a context, duration, date/time or range (null otherwise)."""
     if isinstance(value, dict):
         return value.get(key)
     if isinstance(value, YearsMonths):
@@ -40,6 +41,7 @@ def property_of(value: Any, key: str) -> Any:
 
 
 def membership(value: Any, candidate: Any) -> bool | None:
+    """Return whether value is in a range or list, or equals candidate."""
     if isinstance(candidate, Range):
         return candidate.contains(value)
     if isinstance(candidate, list):
@@ -68,5 +70,6 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 
 
 def instance_of(value: Any, type_name: str) -> bool:
+    """Return whether value is of the named FEEL type."""
     check = _TYPES.get(type_name)
     return bool(check and check(value))

@@ -11,6 +11,7 @@ from .temporal import align, to_temporal, type_name
 
 
 def as_number(value: Any) -> int | Decimal | None:
+    """Return value as int or Decimal, or None when it is not a number (booleans are not)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
@@ -21,6 +22,7 @@ def as_number(value: Any) -> int | Decimal | None:
 
 
 def as_bool(value: Any, fail: Callable[[str], None]) -> bool:
+    """Return value as a boolean per EL (null is false); fail on other types."""
     if value is None:
         return False
     if isinstance(value, bool):
@@ -55,6 +57,7 @@ def comparable(a: Any, b: Any, fail: Callable[[str], None]) -> tuple[Any, Any]:
 
 
 def el_equal(a: Any, b: Any, fail: Callable[[str], None]) -> bool:
+    """Return EL equality after coercing the pair (null equals only null)."""
     if a is None or b is None:
         return a is b
     if isinstance(a, bool) or isinstance(b, bool):
@@ -68,6 +71,7 @@ def el_equal(a: Any, b: Any, fail: Callable[[str], None]) -> bool:
 
 
 def is_empty(value: Any) -> bool:
+    """Return EL's empty: null, an empty text, list or map."""
     if value is None:
         return True
     if isinstance(value, (str, list, tuple, dict, set)):
@@ -84,6 +88,7 @@ ORDER = {
 
 
 def arith_operand(value: Any, op: str, fail: Callable[[str], None]) -> int | Decimal:
+    """Return value as a number for arithmetic (numeric text is accepted); fail otherwise."""
     number = as_number(value)
     if number is not None:
         return number
@@ -117,6 +122,7 @@ def member(target: Any, key: Any, fail: Callable[[str], None]) -> Any:
 
 
 def split_escapes(raw: str) -> list[str]:
+    """Split raw string-literal text into characters and backslash escapes."""
     parts, i = [], 0
     while i < len(raw):
         if raw[i] == "\\" and i + 1 < len(raw):

@@ -50,3 +50,16 @@ def test_tck_suite_is_complete():
     folders = {case.folder for case in CASES}
     assert len(folders) == len([p for p in TCK_ROOT.iterdir() if p.is_dir()])
     assert len(CASES) >= 100
+
+
+def test_tck_comparison_rules():
+    from decimal import Decimal
+
+    assert same(Decimal("2.50"), Decimal("2.5"))
+    assert same(Decimal("562.7073593732659271562143285576524"), Decimal("562.707359373292"))
+    assert not same(Decimal("562.71"), Decimal("562.707359373292"))
+    assert not same(Decimal("2.6"), Decimal("2.5"))
+    assert not same(True, Decimal("1"))
+    assert same(None, None) and not same(Decimal(0), None)
+    assert same([{"a": "x"}], [{"a": "x"}]) and not same([{"a": "x"}], [{"b": "x"}])
+    assert not same(["x"], ["x", "y"])

@@ -63,6 +63,13 @@ def test_cell_input_is_the_input_value():
     assert matches("cellInput > 2", 3) is True
 
 
+def test_juel_input_entries_use_cell_input():
+    compiled = compile_expression("${cellInput > 5 && cellInput < 9}", kind="unary")
+    assert compiled.language == "juel"
+    assert compiled.test(6, {}, now=NOW) is True
+    assert compiled.test(9, {}, now=NOW) is False
+
+
 @pytest.mark.parametrize(
     ("entry", "position"),
     [("[1..", 4), ("< ", 2), ('"a",', 4), ('not("a"', 7), ("[1..10]]", 7)],
