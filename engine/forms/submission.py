@@ -22,7 +22,9 @@ REQUIRED_MESSAGES = {
     "checklist": "Kies minimaal één optie.",
     "taglist": "Kies minimaal één optie.",
     "checkbox": "Vink dit vakje aan.",
-    "datetime": "Vul een datum in.",
+    "datetime-date": "Vul een datum in.",
+    "datetime-time": "Vul een tijd in.",
+    "datetime-datetime": "Vul een datum en een tijd in.",
 }
 
 
@@ -75,7 +77,8 @@ def check_field(component: Component, raw: Any, *, data: Mapping[str, Any], now:
         value = value.strip()
     if is_empty(value) or value is False:
         if component.required:
-            raise Invalid(REQUIRED_MESSAGES.get(component.type, "Vul dit veld in."))
+            kind = component.type if component.type != "datetime" else f"datetime-{component.subtype}"
+            raise Invalid(REQUIRED_MESSAGES.get(kind, "Vul dit veld in."))
         if component.type in MULTI_TYPES:
             return []
         return False if component.type == "checkbox" else None

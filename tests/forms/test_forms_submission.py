@@ -180,6 +180,13 @@ def test_time_and_datetime_subtypes():
     clean, errors = check(form, {"t": "09:45", "dt": "2026-03-02T10:15"})
     assert errors == {}
     assert clean == {"t": time(9, 45), "dt": datetime(2026, 3, 2, 10, 15)}
+    assert check(form, {})[1] == {}
+    required = make_form(
+        {"type": "datetime", "id": "F1", "key": "t", "subtype": "time", "timeLabel": "T", "validate": {"required": True}},
+        {"type": "datetime", "id": "F2", "key": "dt", "subtype": "datetime", "dateLabel": "D",
+         "validate": {"required": True}},
+    )
+    assert check(required, {})[1] == {"t": "Vul een tijd in.", "dt": "Vul een datum en een tijd in."}
     _, errors = check(form, {"t": "09:40", "dt": "morgen"})
     assert errors == {
         "t": "Kies een tijd in stappen van 15 minuten.",
