@@ -37,10 +37,10 @@ PERSON = {
     "taal": "nl",
 }
 USERS = [
-    ("anna", "Anna de Vries", "utrecht", ["consulent"], ["consulent"]),
-    ("bert", "Bert Jansen", "utrecht", ["consulent"], ["consulent"]),
-    ("tess", "Tess Bakker", "utrecht", ["teamleider", "consulent"], ["consulent"]),
-    ("bea", "Bea Smit", "utrecht", ["beheerder"], []),
+    ("anna", "Anna de Vries", "demo", ["consulent"], ["consulent"]),
+    ("bert", "Bert Jansen", "demo", ["consulent"], ["consulent"]),
+    ("tess", "Tess Bakker", "demo", ["teamleider", "consulent"], ["consulent"]),
+    ("bea", "Bea Smit", "demo", ["beheerder"], []),
     ("olaf", "Olaf Mulder", "amersfoort", ["consulent", "teamleider"], ["consulent"]),
 ]
 
@@ -82,7 +82,7 @@ def runtime(template_db, tmp_path):
     rt.db.dispose()
 
 
-def start_case(runtime, gemeente: str = "utrecht", **data):
+def start_case(runtime, gemeente: str = "demo", **data):
     """Start a test klantreis and return (case id, first task id)."""
     from engine.db.models import UserTask
 
@@ -95,7 +95,7 @@ def start_case(runtime, gemeente: str = "utrecht", **data):
 
 @pytest.fixture
 def case_ids(runtime):
-    """One case in Utrecht and one in Amersfoort: (utrecht case, task), (amersfoort case, task)."""
+    """One case in gemeente demo and one in Amersfoort: (demo case, task), (amersfoort case, task)."""
     return start_case(runtime), start_case(runtime, "amersfoort", naam="Karim Haddad", bsn="111222333")
 
 
