@@ -119,8 +119,7 @@ def _check_component(component: Component, add) -> None:
         add(component, f"property 'path': {PROPERTY_REASONS['path']}")
     appearance = component.raw.get("appearance")
     if appearance is not None:
-        unknown = set(appearance) - {"prefixAdorner", "suffixAdorner"} if isinstance(appearance, Mapping) else {"?"}
-        if unknown:
+        if not isinstance(appearance, Mapping) or set(appearance) - {"prefixAdorner", "suffixAdorner"}:
             add(component, "appearance may only contain prefixAdorner and suffixAdorner (text before/after the input)")
     if kind in INPUT_TYPES:
         _check_input(component, add)
@@ -157,6 +156,13 @@ def _check_input(component: Component, add) -> None:
         add(
             component,
             f"key '{key}' must be one case-variable name (letters, digits, _); dotted paths are not supported",
+        )
+    if not component.label.strip():
+        where = "dateLabel/timeLabel" if kind == "datetime" else "label"
+        add(
+            component,
+            f"the {kind} field has no {where}; without it the consultant and a screen reader "
+            "cannot tell what to fill in",
         )
     for name in ("readonly", "disabled"):
         value = component.raw.get(name)

@@ -77,6 +77,8 @@ def test_load_form_raises_with_every_problem():
         ({"type": "rating", "id": "F1", "key": "x"}, "unknown to Regie"),
         ({"type": "textfield", "id": "F1", "key": "a.b", "label": "A"}, "dotted paths"),
         ({"type": "textfield", "id": "F1", "label": "A"}, "has no key"),
+        ({"type": "textfield", "id": "F1", "key": "a"}, "has no label"),
+        ({"type": "datetime", "id": "F1", "key": "a", "subtype": "date"}, "has no dateLabel/timeLabel"),
         ({"type": "textfield", "id": "F1", "key": "a", "validate": {"validationType": "iban"}}, "iban"),
         ({"type": "textfield", "id": "F1", "key": "a", "validate": {"pattern": "(["}}, "not a valid regular"),
         ({"type": "textfield", "id": "F1", "key": "a", "validate": {"minLength": 5, "maxLength": 2}}, "minLength is larger"),
@@ -126,8 +128,8 @@ def test_supported_properties_are_accepted():
          "appearance": {"prefixAdorner": "€"}, "properties": {"x": "y"}, "validate": {"minLength": "=min_lengte"}},
         {"type": "datetime", "id": "F2", "key": "b", "subtype": "datetime", "dateLabel": "D", "timeLabel": "T",
          "use24h": True, "timeInterval": 15, "timeSerializingFormat": "utc_offset", "disallowPassedDates": True},
-        {"type": "datetime", "id": "F3", "key": "c", "validate": {"min": "2026-01-01", "max": "=today()"}},
-        {"type": "taglist", "id": "F4", "key": "d", "values": [{"label": "A", "value": "a"}], "defaultValue": ["a"]},
+        {"type": "datetime", "id": "F3", "key": "c", "dateLabel": "C", "validate": {"min": "2026-01-01", "max": "=today()"}},
+        {"type": "taglist", "id": "F4", "key": "d", "label": "D", "values": [{"label": "A", "value": "a"}], "defaultValue": ["a"]},
         {"type": "button", "id": "F5", "label": "Verstuur", "action": "submit"},
     )
     assert messages(form) == []

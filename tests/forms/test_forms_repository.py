@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.forms import parse_form, validate_form_definition
+from form_helpers import NOW
+
+from api.forms_html import field_id, render_form_html
+from engine.forms import default_values, parse_form, validate_form_definition
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM_FILES = sorted((ROOT / "forms").glob("*.form"))
@@ -17,6 +20,19 @@ FORM_FILES = sorted((ROOT / "forms").glob("*.form"))
 def test_form_parses_and_validates_without_problems(path):
     form = parse_form(path.read_bytes(), filename=path.name)
     assert [str(p) for p in validate_form_definition(form)] == []
+
+
+@pytest.mark.parametrize("path", FORM_FILES, ids=[p.name for p in FORM_FILES])
+def test_form_renders_every_field_with_a_label(path):
+    form = parse_form(path.read_bytes(), filename=path.name)
+    html = render_form_html(form, values=default_values(form, {}, now=NOW), errors={}, context={}, now=NOW)
+    for component in form.fields:
+        ident = field_id(component.key)
+        if component.type in ("radio", "checklist", "taglist"):
+            assert f'id="{ident}"' in html and "<legend" in html, component.key
+        else:
+            assert html.count(f'for="{ident}"') == 1, component.key
+        assert component.label.strip(), f"{component.name} has no label"
 
 
 def test_form_ids_are_unique_across_files():
