@@ -214,34 +214,33 @@ def _range_side(point, range, side):
     return None if order is None else (order < 0 if side < 0 else order > 0)
 
 
-def _parameter_names(function) -> tuple[str, ...]:
-    names = []
-    for parameter in inspect.signature(function).parameters.values():
-        names.append(parameter.name.rstrip("_").replace("_", " "))
-    return tuple(names)
+def _parameter_names(function) -> dict[str, str]:
+    """Map FEEL parameter names ("start position", "from") to the Python ones."""
+    return {
+        parameter.name.rstrip("_").replace("_", " "): parameter.name
+        for parameter in inspect.signature(function).parameters.values()
+    }
 
 
 def _wrap(name: str, function) -> FeelFunction:
     signature = inspect.signature(function)
     expected = _TYPED.get(name)
     variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+    names = _parameter_names(function)
 
     def body(*args, **kwargs):
         try:
-            bound = signature.bind(*args, **{key.replace(" ", "_") + ("_" if key in ("from", "date", "time") else ""): value
-                                             for key, value in kwargs.items()})
-        except TypeError:
-            raise ArityError(name, _parameter_names(function)) from None
+            bound = signature.bind(*args, **{names[key]: value for key, value in kwargs.items()})
+        except (TypeError, KeyError):
+            raise ArityError(name, tuple(names)) from None
         if expected is not None and bound.args and not isinstance(bound.args[0], expected):
-            return None
-        if expected is str and not all(isinstance(a, str) for a in bound.args[:2] if name not in ("substring", "split", "replace", "matches")):
             return None
         try:
             return function(*bound.args, **bound.kwargs)
         except _FAILURES:
             return None
 
-    return FeelFunction(name, _parameter_names(function), body, variadic)
+    return FeelFunction(name, tuple(names), body, variadic)
 
 
 class ArityError(Exception):

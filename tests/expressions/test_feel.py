@@ -204,6 +204,9 @@ def test_number_functions(expression, expected):
 def test_named_arguments_and_user_functions():
     assert feel('substring(string: "foobar", start position: 4)') == "bar"
     assert feel("decimal(scale: 1, n: 2.25)") == Decimal("2.2")
+    assert feel('day of week(date: date(from: "2026-03-16"))') == "Monday"
+    assert feel("date(year: 2026, month: 3, day: 16)") == date(2026, 3, 16)
+    assert feel('date and time(date: date("2026-03-16"), time: time("09:00:00"))') == datetime(2026, 3, 16, 9)
     assert feel("{f: function(a, b) a - b, r: f(b: 1, a: 5)}.r") == Decimal(4)
 
 
@@ -248,6 +251,7 @@ def test_feel_parse_errors_name_the_position(expression, message, position):
         ("=onbekend + 1", "unknown variable 'onbekend'", 1),
         ("=x(1)", "'x' is not a function", 1),
         ("=substring(1, 2, 3, 4)", "substring(string, start position, length) cannot take these arguments", 1),
+        ('=substring(tekst: "a")', "substring(string, start position, length) cannot take these arguments", 1),
         ("=? > 1", "'?' (the input value) is only known inside a decision table input entry", 1),
         ("=for i in 1..naam return i", "needs whole numbers", 5),
     ],
