@@ -148,8 +148,8 @@ class RegieEngine:
 
     def _finish(self, runner: CaseRunner) -> Case:
         runner.run()
-        runner.save()
         try:
+            runner.save()
             runner.session.flush()
         except StaleDataError as exc:
             raise Conflict("Iemand anders heeft dit dossier net gewijzigd. Laad de pagina opnieuw.") from exc

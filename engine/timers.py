@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit
 from engine.clock import DatabaseClock, use_clock
@@ -104,7 +105,7 @@ def fire_due_timers(
                         fire_at = min(fire_at, max(until, now))
                         engine.clock.set(session, max(fire_at, now))
                     batch = fire_one(engine, session, timer, fire_at)
-            except Conflict:
+            except (Conflict, StaleDataError):
                 skip.add(timer_id)
                 continue
             if not batch:

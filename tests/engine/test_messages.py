@@ -1,0 +1,62 @@
+"""Messages: by case id or BSN, processed once per message id, refused ones kept."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.db.models import AuditEntry, Message
+from tests.engine.conftest import fixture_files
+
+from .helpers import open_tasks, start
+
+
+@pytest.fixture
+def lbt(runtime):
+    with runtime.session_factory.begin() as session:
+        runtime.engine.deploy(session=session, files=fixture_files("lbt.bpmn"), actor="test")
+    return runtime
+
+
+def _send(rt, **kwargs):
+    with rt.session_factory.begin() as session:
+        return rt.engine.send_message(session=session, actor="systeem:duo", **kwargs)
+
+
+def test_message_by_bsn_sets_variables_and_moves_the_case(lbt):
+    case_id = start(lbt, process_id="lbt", data={"bsn": "123456782", "naam": "Amina"})
+    outcome = _send(lbt, name="duo_lbt_uitslag", message_id="SS131-1", bsn="123456782", gemeente="demo",
+                    payload={"lbt_uitslag": "haalbaar", "lbt_score": 45})
+    assert outcome.status == "processed" and outcome.case_id == case_id
+    assert [t.element_id for t in open_tasks(lbt, case_id)] == ["Task_Bespreken"]
+    with lbt.session_factory() as session:
+        case = lbt.engine.get_case(session=session, case_id=case_id)
+        assert lbt.engine.case_variables(session=session, case=case)["lbt_uitslag"] == "haalbaar"
+
+
+def test_same_message_id_twice_is_processed_once_and_says_so(lbt):
+    case_id = start(lbt, process_id="lbt", data={"bsn": "123456782"})
+    first = _send(lbt, name="duo_lbt_uitslag", message_id="SS131-7", case_id=case_id, payload={"lbt_score": 1})
+    second = _send(lbt, name="duo_lbt_uitslag", message_id="SS131-7", case_id=case_id, payload={"lbt_score": 1})
+    assert (first.status, second.status) == ("processed", "duplicate")
+    assert "al ontvangen" in second.reason
+    with lbt.session_factory() as session:
+        assert len(session.execute(select(Message)).scalars().all()) == 1
+        assert len(session.execute(select(AuditEntry).where(AuditEntry.action == "message")).scalars().all()) == 1
+
+
+def test_unknown_correlation_is_refused_and_kept(lbt):
+    outcome = _send(lbt, name="duo_lbt_uitslag", message_id="SS131-9", bsn="111222333", payload={})
+    assert outcome.status == "refused" and "Geen lopend dossier" in outcome.reason
+    with lbt.session_factory() as session:
+        kept = session.execute(select(Message)).scalar_one()
+        assert kept.status == "refused" and kept.error == outcome.reason
+        assert "111222333" not in (kept.error or "")
+
+
+def test_message_the_case_is_not_waiting_for_is_refused_and_kept(lbt):
+    case_id = start(lbt, process_id="lbt", data={})
+    outcome = _send(lbt, name="duo_examenuitslag", message_id="SS199-1", case_id=case_id, payload={})
+    assert outcome.status == "refused" and "wacht niet" in outcome.reason
+    with lbt.session_factory() as session:
+        assert session.execute(select(Message.case_id)).scalar_one() == case_id
