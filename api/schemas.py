@@ -238,6 +238,15 @@ class MessageIn(BaseModel):
     payload: dict[str, Any] = {}
 
 
+class MessageOut(BaseModel):
+    """What happened to a message: processed, duplicate or refused (stored in every case)."""
+
+    status: str
+    message_id: str
+    case_id: str | None = None
+    reason: str | None = None
+
+
 class OkOut(BaseModel):
     """A plain acknowledgement."""
 

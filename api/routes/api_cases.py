@@ -14,9 +14,9 @@ from api.schemas import (
     DossierOut,
     LetterOut,
     MessageIn,
+    MessageOut,
     NoteIn,
     NoteOut,
-    OkOut,
     SearchIn,
     StartCaseIn,
     dossier_out,
@@ -103,10 +103,10 @@ def download_letter(letter_id: str, fmt: str, session: SessionDep, user: Current
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.post("/messages", response_model=OkOut)
-def send_message(body: MessageIn, session: SessionDep, runtime: Runtime, user: CurrentUser) -> OkOut:
-    """Deliver a message (e.g. a DUO event) to a case of your gemeente."""
-    services.send_message(
+@router.post("/messages", response_model=MessageOut)
+def send_message(body: MessageIn, session: SessionDep, runtime: Runtime, user: CurrentUser) -> MessageOut:
+    """Deliver a message (e.g. a DUO event) to a case of your gemeente; a refusal says why."""
+    outcome = services.send_message(
         session=session,
         runtime=runtime,
         user=user,
@@ -116,7 +116,8 @@ def send_message(body: MessageIn, session: SessionDep, runtime: Runtime, user: C
         bsn=body.bsn,
         payload=body.payload,
     )
-    return OkOut()
+    return MessageOut(status=outcome.status, message_id=outcome.message_id, case_id=outcome.case_id,
+                      reason=outcome.reason)
 
 
 @router.post("/incidents/{incident_id}/retry", response_model=CaseOut)
