@@ -36,6 +36,8 @@ def _compile(text: str, inner: str, offset: int, start: str) -> tuple[Node, froz
         if isinstance(exc.orig_exc, ExpressionError):
             raise exc.orig_exc from None
         raise
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply", text, offset) from None
     return node, frozenset(compiler.names - compiler.bound - {"item", "partial"})
 
 

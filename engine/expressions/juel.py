@@ -322,5 +322,7 @@ def compile_juel(text: str, inner: str, offset: int) -> tuple[Node, frozenset[st
         if isinstance(exc.orig_exc, ExpressionError):
             raise exc.orig_exc from None
         raise
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply", text, offset) from None
     return node, frozenset(compiler.variables)
 

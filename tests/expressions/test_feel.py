@@ -261,3 +261,9 @@ def test_feel_evaluation_errors(expression, message, position):
         compile_expression(expression).evaluate(DATA, now=NOW)
     assert message in caught.value.message
     assert caught.value.position == position
+
+
+def test_deep_nesting_is_a_clear_error():
+    for text in ["=1" + " + 1" * 5000, "${1" + " + 1" * 5000 + "}"]:
+        with pytest.raises(ExpressionError, match="nests too deeply"):
+            compile_expression(text)
