@@ -61,7 +61,7 @@ def _next_version(session: Session) -> int:
 
 
 def run_benchmark(letters: int = 200) -> dict:
-    """Render and archive `letters` PIP-beschikkingen; return DOCX per second."""
+    """Render and archive `letters` PIP-beschikkingen; return DOCX per second (wall and CPU)."""
     now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
     with tempfile.TemporaryDirectory(prefix="regie-bench-") as work:
         engine = create_engine(f"sqlite:///{Path(work) / 'bench.db'}")
@@ -69,7 +69,7 @@ def run_benchmark(letters: int = 200) -> dict:
         with Session(engine) as session:
             case = demo_case(session, now)
 
-            def call() -> ServiceCall:
+            def next_call() -> ServiceCall:
                 return ServiceCall(
                     session=session, case_id=case.id, case_number=case.case_number, gemeente="demo",
                     process_id="klantreis", element_id="pip_vaststellen", task_id=str(uuid.uuid4()),
@@ -77,14 +77,18 @@ def run_benchmark(letters: int = 200) -> dict:
                     data=PIP_DATA, now=now, actor="bench",
                 )
 
-            letter_handler(call())  # composes and compiles the template once
-            started = time.perf_counter()
+            letter_handler(next_call())  # composes and compiles the template once
+            started, started_cpu = time.perf_counter(), time.process_time()
             for _ in range(letters):
-                letter_handler(call())
-            elapsed = time.perf_counter() - started
+                letter_handler(next_call())
+            elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
             session.commit()
         engine.dispose()
-    return {"letters_docx_per_s": round(letters / elapsed, 1)}
+    # Wall clock is what a worker achieves; CPU time shows it without other processes' load.
+    return {
+        "letters_docx_per_s": round(letters / elapsed, 1),
+        "letters_docx_per_cpu_s": round(letters / elapsed_cpu, 1),
+    }
 
 
 if __name__ == "__main__":

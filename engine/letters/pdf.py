@@ -76,11 +76,12 @@ def pdfa_conformance(pdf: bytes) -> tuple[str | None, str | None]:
         return None, None
     xml = metadata.stream.get_data().decode("utf-8", "replace")
 
-    def find(name: str) -> str | None:
+    def declared(name: str) -> str | None:
+        """Return the value of the pdfaid property `name`, or None."""
         match = re.search(rf"pdfaid:{name}(?:=\"([^\"]+)\"|>([^<]+)<)", xml)
         return (match.group(1) or match.group(2)).strip() if match else None
 
-    return find("part"), find("conformance")
+    return declared("part"), declared("conformance")
 
 
 def attach_pdfs(*, session: Session, letters: list[Letter]) -> int:

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
@@ -163,9 +164,14 @@ def _reason(validator: str, expected: Any) -> str:
 
 
 def _require_clause(spec: LetterSpec) -> None:
-    with zipfile.ZipFile(io.BytesIO(spec.template.content)) as package:
-        if b"bezwaarclausule" not in package.read("word/document.xml"):
-            raise HandlerError(f"Brief {spec.name}: sjabloon is een beschikking zonder {{{{p bezwaarclausule }}}}")
+    if not _has_clause_placeholder(spec.template.sha256, spec.template.content):
+        raise HandlerError(f"Brief {spec.name}: sjabloon is een beschikking zonder {{{{p bezwaarclausule }}}}")
+
+
+@lru_cache(maxsize=256)
+def _has_clause_placeholder(sha: str, content: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        return b"bezwaarclausule" in package.read("word/document.xml")
 
 
 def _render(template: str, tpl: DocxTemplate, context: dict[str, Any]) -> None:

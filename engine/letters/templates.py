@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from engine.handlers import HandlerError
 
+TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "letters"
 BEZWAARCLAUSULE = "onderdelen/bezwaarclausule.docx"
 HUISSTIJL_REQUIRED = (
@@ -97,7 +99,9 @@ class TemplateStore:
 
     def spec(self, name: str) -> LetterSpec:
         """Return the letter type `name`, or raise HandlerError when it does not exist."""
-        if not name or "/" in name or name.startswith(".") or name not in self.names():
+        if not TEMPLATE_NAME.fullmatch(name or "") or not (
+            self.exists(f"{name}.docx") and self.exists(f"{name}.schema.json")
+        ):
             raise HandlerError(f"Brief {name!r}: onbekend sjabloon")
         schema_file = self.read(f"{name}.schema.json")
         schema, validator = _compiled_schema(schema_file.sha256, schema_file.content)
