@@ -247,7 +247,7 @@ class RegieEngine:
         return self._finish(runner)
 
     def _validated(self, session: Session, row: UserTask, task, data: Mapping[str, Any], now: datetime) -> dict:
-        from engine.forms import validate_submission
+        from engine.forms import as_case_data, validate_submission
 
         form = self.form_definition(session, row.form_ref)
         if form is None:
@@ -258,7 +258,7 @@ class RegieEngine:
         clean, errors = validate_submission(form, data, context=dict(task.data), now=now)
         if errors:
             raise Invalid("Niet alle velden zijn goed ingevuld", field_errors=errors)
-        return clean
+        return as_case_data(clean)
 
     def claim_task(self, *, session: Session, task_id: str, user: str | None, actor: str,
                    reason: str | None = None, gemeente: str | None = None) -> UserTask:

@@ -165,6 +165,10 @@ class RegieServiceTaskParser(ExtensionsMixin, CamundaTaskParser):
 class RegieBusinessRuleTaskParser(ExtensionsMixin, CamundaTaskParser):
     """Business rule tasks evaluated by Regie's own DMN engine (engine.dmn)."""
 
+    @staticmethod
+    def get_decision_ref(node):  # noqa: D102 - SpiffWorkflow hook
+        return node.get(_C + "decisionRef")
+
     def create_task(self):  # noqa: D102 - SpiffWorkflow hook
         if self.node.get(_C + "decisionRef") is None:
             self.raise_validation_exception(
