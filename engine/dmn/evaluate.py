@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.expressions import Compiled, ExpressionError
+from engine.expressions.feel_text import parse_feel_date, parse_feel_datetime, parse_feel_time
 from engine.expressions.feel_values import FEEL_DECIMAL, FeelFunction, compare, equal, to_feel
 
 from .model import Decision, DecisionTable, DmnError, KnowledgeModel, LiteralExpression, Logic
@@ -41,7 +42,7 @@ class Evaluation:
         base.update({str(key): to_feel(value) for key, value in inputs.items()})
         self.base = base
         for data in model.inputs.values():
-            value = base.get(data.name)
+            value = base[data.name] = as_typed(base.get(data.name), data.type_ref)
             if data.allowed is not None and value is not None and not self._test(data.allowed, value, {}, data.id):
                 raise DmnError(f"input '{data.name}' has a value outside its allowed values", element_id=data.id, file=file)
 
@@ -134,7 +135,7 @@ class Evaluation:
         """Evaluate a decision table under its hit policy."""
         columns = []
         for clause in table.inputs:
-            value = self._evaluate(clause.expression, context, clause.id)
+            value = as_typed(self._evaluate(clause.expression, context, clause.id), clause.type_ref)
             if clause.allowed is not None and value is not None and not self._test(clause.allowed, value, context, clause.id):
                 raise self.fail(f"input '{clause.label}' of decision '{owner}' has a value outside its input values", clause.id)
             columns.append(ChainMap({"?": value, "cellInput": value, clause.input_variable: value}, context))
@@ -183,6 +184,16 @@ class Evaluation:
 
 
 _MIXED = object()
+_TEMPORAL_TYPES = {"date": "date", "datetime": "date and time", "date and time": "date and time", "time": "time"}
+
+
+def as_typed(value: Any, type_ref: str | None) -> Any:
+    """Return an ISO text as a date, date and time or time when the typeRef asks for one."""
+    kind = _TEMPORAL_TYPES.get((type_ref or "").strip().lower())
+    if kind is None or not isinstance(value, str):
+        return value
+    parsed = {"date": parse_feel_date, "date and time": parse_feel_datetime, "time": parse_feel_time}[kind](value)
+    return value if parsed is None else parsed
 
 
 def _priority(table: DecisionTable, names: list[str], row: dict) -> tuple[int, ...]:

@@ -127,6 +127,7 @@ class _Loader:
             self.compile_text(expression, _text(expression), "expression"),
             self.unary(_child(element, "inputValues")),
             element.get(f"{{{CAMUNDA_NS}}}inputVariable") or "cellInput",
+            expression.get("typeRef"),
         )
 
     def output_clause(self, element: Any, table: Any) -> OutputClause:
@@ -173,10 +174,15 @@ def _language(language: str | None, kind: str, text: str) -> str | None:
 
 
 def parse_definitions(source: bytes | str | pathlib.Path, filename: str = "") -> tuple[Any, str]:
-    """Parse DMN XML from bytes, text or a path; return (root element, file name)."""
+    """Parse DMN XML from bytes, XML text or a path (also as text); return (root, file name)."""
+    if isinstance(source, str) and not source.lstrip().startswith("<") and pathlib.Path(source).is_file():
+        source = pathlib.Path(source)
     if isinstance(source, pathlib.Path):
         filename = filename or source.name
-        data = source.read_bytes()
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise DmnError(f"cannot read the file: {exc.strerror}", file=filename) from None
     elif isinstance(source, str):
         data = source.encode("utf-8")
     else:
@@ -205,7 +211,7 @@ def read_model(root: Any, filename: str) -> tuple[dict[str, Decision], dict[str,
         item = item_types.get(type_ref)
         if item is not None and _child(item, "allowedValues") is not None:
             allowed = loader.unary(_child(item, "allowedValues"))
-        inputs[element.get("id") or ""] = InputData(element.get("id") or "", element.get("name") or "", allowed)
+        inputs[element.get("id") or ""] = InputData(element.get("id") or "", element.get("name") or "", allowed, type_ref)
     for element in _children(root, "businessKnowledgeModel"):
         logic_owner = _child(element, "encapsulatedLogic")
         if logic_owner is None:

@@ -50,6 +50,7 @@ class InputClause:
     expression: Compiled
     allowed: Compiled | None = None
     input_variable: str = "cellInput"
+    type_ref: str | None = None
 
 
 @dataclass
@@ -126,3 +127,4 @@ class InputData:
     id: str
     name: str
     allowed: Compiled | None = None
+    type_ref: str | None = None

@@ -1,6 +1,6 @@
 """DMN: loading (with errors that point at the element), hit policies, DRD, result mapping."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -130,6 +130,13 @@ def test_camunda_file_with_drd_juel_input_and_input_variable():
     assert model.evaluate("Begeleiding", zroute, now=NOW).matched_rules == ["g_alle", "g_z"]
 
 
+def test_a_path_may_be_given_as_text():
+    model = load_dmn(str(FIXTURES / "leerroute.dmn"))
+    assert model.file == "leerroute.dmn"
+    with pytest.raises(DmnError, match="cannot read the file"):
+        load_dmn(FIXTURES / "bestaat_niet.dmn")
+
+
 def test_map_decision_result_modes():
     model = load_dmn(FIXTURES / "leerroute.dmn")
     data = {"leeftijd": 24, "toets": {"score": 640}, "uren per week": 2}
@@ -207,3 +214,20 @@ def test_circular_requirements_are_an_error():
     )
     with pytest.raises(DmnError, match="circle"):
         load_dmn(xml).evaluate("a", {})
+
+
+def test_iso_text_is_read_as_a_date_when_the_type_says_date():
+    xml = (
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="t" name="t" namespace="n">'
+        '<decision id="d" name="d"><informationRequirement><requiredInput href="#i"/></informationRequirement>'
+        '<literalExpression><text>peildatum + duration("P1M")</text></literalExpression></decision>'
+        '<decision id="t2" name="t2"><decisionTable id="dt"><input id="in"><inputExpression typeRef="date">'
+        '<text>registratie</text></inputExpression></input><output id="o" name="o"/>'
+        '<rule id="r"><inputEntry><text>&lt; date("2026-02-01")</text></inputEntry><outputEntry><text>"vroeg"</text>'
+        "</outputEntry></rule></decisionTable></decision>"
+        '<inputData id="i" name="peildatum"><variable name="peildatum" typeRef="date"/></inputData></definitions>'
+    )
+    model = load_dmn(xml)
+    assert model.evaluate("d", {"peildatum": "2026-01-31"}, now=NOW).value == date(2026, 2, 28)
+    assert model.evaluate("t2", {"registratie": "2026-01-15"}, now=NOW).value == "vroeg"
+    assert model.evaluate("t2", {"registratie": date(2026, 3, 1)}, now=NOW).value is None
