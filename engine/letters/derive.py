@@ -100,7 +100,9 @@ def derive(template: str, values: dict[str, Any], dagtekening: date) -> dict[str
     return derivation(template, values, dagtekening) if derivation else {}
 
 
-def case_variables(template: str, derived: dict[str, Any], dagtekening: date) -> dict[str, Any]:
+def case_variables(
+    template: str, values: dict[str, Any], derived: dict[str, Any], dagtekening: date
+) -> dict[str, Any]:
     """Return the case variables a sent letter sets besides its id (ISO dates)."""
     if template == "pip_beschikking":
         return {
@@ -108,6 +110,8 @@ def case_variables(template: str, derived: dict[str, Any], dagtekening: date) ->
             "termijn_start": derived["termijn_start"].isoformat(),
             "termijn_eind": derived["termijn_eind"].isoformat(),
         }
+    if template == "beschikking_ontzorgen":
+        return {"ontzorgen_eind": (values.get("verlenging_tot") or derived["ontzorgen_eind"]).isoformat()}
     return {}
 
 

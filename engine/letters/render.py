@@ -107,7 +107,7 @@ def render_letter(
         dagtekening=dagtekening,
         beschikking=spec.beschikking,
         taal=taal,
-        variables=case_variables(template, derived, dagtekening),
+        variables=case_variables(template, values, derived, dagtekening),
     )
 
 

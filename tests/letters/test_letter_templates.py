@@ -112,12 +112,14 @@ def test_pip_gewijzigd_explains_each_reason(session, make_call, reden, extra, ex
 
 
 def test_ontzorgen_runs_six_months_or_until_extension(session, make_call):
-    _, _, text = render(session, make_call, "beschikking_ontzorgen")
+    result, _, text = render(session, make_call, "beschikking_ontzorgen")
+    assert result["ontzorgen_eind"] == "2026-08-14"
     assert "tot en met 14 augustus 2026. Dat is zes maanden." in text
     assert "artikel 56a van de Participatiewet" in text
 
     extra = {"verlenging_tot": "2026-11-14", "verlenging_reden": "Uw schulden zijn nog niet geregeld."}
-    _, _, longer = render(session, make_call, "beschikking_ontzorgen", extra)
+    result, _, longer = render(session, make_call, "beschikking_ontzorgen", extra)
+    assert result["ontzorgen_eind"] == "2026-11-14"
     assert "tot en met 14 november 2026" in longer and "Uw schulden zijn nog niet geregeld." in longer
 
 
