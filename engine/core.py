@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -33,7 +34,7 @@ from engine.messages import MessageOutcome, send_message
 from engine.migration import MigrationResult, migrate_case
 from engine.runner import CaseRunner, current_variables, is_user_task, task_by_id
 from engine.scripting import DecisionRegistry, RegieScriptEngine
-from engine.serialization import load_state, restore_spec
+from engine.serialization import load_state, restore_spec, spec_is_shareable
 from engine.timers import FiredTimer, fire_due_timers
 
 
@@ -66,6 +67,7 @@ class RegieEngine:
         self.handlers = handlers
         self.clock = clock
         self._specs: dict[str, dict] = {}
+        self._shared_specs: dict[str, tuple] = {}
         self._dmn_models: dict[int, Any] = {}
         self._forms: dict[int, Any] = {}
         install_spiff_clock()
@@ -123,9 +125,19 @@ class RegieEngine:
     def _script_engine(self, session: Session) -> RegieScriptEngine:
         return RegieScriptEngine(_LatestDecisions(self, session))
 
+    def _spec_objects(self, session: Session, definition_id: str):
+        """Return (spec, subprocess specs) of a version; shared when no task mutates its spec."""
+        cached = self._shared_specs.get(definition_id)
+        if cached is not None:
+            return cached
+        spec, subs = restore_spec(self._spec_data(session, definition_id))
+        if spec_is_shareable(spec, subs):
+            self._shared_specs[definition_id] = (spec, subs)
+        return spec, subs
+
     def load(self, session: Session, case: Case) -> BpmnWorkflow:
         """Rebuild the workflow of `case` from its stored state and its version's spec."""
-        spec, subs = restore_spec(self._spec_data(session, case.definition_id))
+        spec, subs = self._spec_objects(session, case.definition_id)
         workflow = load_state(case.state, case.state_format, spec, subs)
         workflow.script_engine = self._script_engine(session)
         return workflow
@@ -137,21 +149,23 @@ class RegieEngine:
             query = query.where(Case.gemeente == gemeente)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        case = session.execute(query).scalar_one_or_none()
+        case = session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
         if case is None:
             raise NotFound("Dit dossier bestaat niet")
-        session.refresh(case)
         return case
 
-    def _runner(self, session: Session, case: Case, workflow: BpmnWorkflow, actor: str, now: datetime) -> CaseRunner:
-        return CaseRunner(session=session, case=case, workflow=workflow, handlers=self.handlers, actor=actor, now=now)
+    def _runner(self, session: Session, case: Case, workflow: BpmnWorkflow, actor: str, now: datetime,
+                *, full_sync: bool = False) -> CaseRunner:
+        return CaseRunner(session=session, case=case, workflow=workflow, handlers=self.handlers, actor=actor, now=now,
+                          full_sync=full_sync)
 
     def _finish(self, runner: CaseRunner) -> Case:
         runner.run()
         try:
             runner.save()
             runner.session.flush()
-        except StaleDataError as exc:
+        except (StaleDataError, IntegrityError) as exc:
+            # Another writer saved this case first (version moved, or it already wrote the same task rows).
             raise Conflict("Iemand anders heeft dit dossier net gewijzigd. Laad de pagina opnieuw.") from exc
         return runner.case
 
@@ -174,7 +188,7 @@ class RegieEngine:
             raise NotFound(f"Process {process_id!r} is not deployed")
         _check_start_data(data)
         now = self.now(session)
-        spec, subs = restore_spec(self._spec_data(session, definition.id))
+        spec, subs = self._spec_objects(session, definition.id)
         workflow = BpmnWorkflow(spec, subs, script_engine=self._script_engine(session))
         workflow.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):

@@ -81,5 +81,5 @@ def migrate_case(engine: "RegieEngine", *, session: Session, case_id: str, actor
     case.definition_id = target.id
     audit.record(session=session, actor=actor, action="migrate", at=now, case=case,
                  detail={"from": current.id, "to": target.id})
-    engine._finish(engine._runner(session, case, workflow, actor, now))
+    engine._finish(engine._runner(session, case, workflow, actor, now, full_sync=True))
     return MigrationResult(case.id, current.id, target.id, True)

@@ -86,13 +86,29 @@ class CaseRunner:
     """Runs one loaded case forward and writes it back (inside the caller's transaction)."""
 
     def __init__(self, *, session: Session, case: Case, workflow: BpmnWorkflow, handlers: HandlerRegistry,
-                 actor: str, now: datetime) -> None:
+                 actor: str, now: datetime, full_sync: bool = False) -> None:
         self.session = session
         self.case = case
         self.workflow = workflow
         self.handlers = handlers
         self.actor = actor
         self.now = now
+        # The rows of a saved case mirror its ready user tasks and waiting timers, so
+        # what exists now is known without a query; `full_sync` re-reads the rows.
+        self.full_sync = full_sync
+        self.ready_before = set(self._ready_user_tasks())
+        self.timers_before = self._waiting_timers()
+
+    def _ready_user_tasks(self) -> dict[str, Any]:
+        return {str(t.id): t for t in self.workflow.get_tasks(state=TaskState.READY) if is_user_task(t)}
+
+    def _waiting_timers(self) -> dict[str, tuple]:
+        timers = {}
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            due = timer_due(task)
+            if due is not None:
+                timers[str(task.id)] = (task.task_spec.bpmn_id, task.task_spec.bpmn_name, due)
+        return timers
 
     @property
     def script_engine(self) -> RegieScriptEngine:
@@ -103,12 +119,13 @@ class CaseRunner:
         """Do engine steps and service tasks until the case waits for people, time or messages."""
         with use_clock(self.now):
             self._steps()
-            blocked = self._blocked_service_tasks()
+            blocked: set[str] | None = None
             for _ in range(MAX_SERVICE_ROUNDS):
-                pending = [
-                    t for t in self.workflow.get_tasks(state=TaskState.STARTED)
-                    if isinstance(t.task_spec, ExternalServiceTask) and str(t.id) not in blocked
-                ]
+                started = [t for t in self.workflow.get_tasks(state=TaskState.STARTED)
+                           if isinstance(t.task_spec, ExternalServiceTask)]
+                if started and blocked is None:
+                    blocked = self._blocked_service_tasks()
+                pending = [t for t in started if str(t.id) not in (blocked or set())]
                 if not pending:
                     break
                 for task in pending:
@@ -233,8 +250,11 @@ class CaseRunner:
         return current_variables(self.workflow)
 
     def _sync_user_tasks(self) -> None:
-        ready = {str(t.id): t for t in self.workflow.get_tasks(state=TaskState.READY) if is_user_task(t)}
-        rows = {r.id: r for r in self.session.execute(select(UserTask).where(UserTask.case_id == self.case.id)).scalars()}
+        ready = self._ready_user_tasks()
+        if self.full_sync:
+            rows = set(self.session.execute(select(UserTask.id).where(UserTask.case_id == self.case.id)).scalars())
+        else:
+            rows = self.ready_before
         gone = [rid for rid in rows if rid not in ready]
         if gone:
             self.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(gone)))
@@ -281,12 +301,14 @@ class CaseRunner:
         )
 
     def _sync_timers(self) -> None:
-        self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            due = timer_due(task)
-            if due is not None:
-                self.session.add(Timer(case_id=self.case.id, task_id=str(task.id), element_id=task.task_spec.bpmn_id,
-                                       name=task.task_spec.bpmn_name, due_at=due))
+        timers = self._waiting_timers()
+        if timers == self.timers_before and not self.full_sync:
+            return
+        if self.timers_before or self.full_sync:
+            self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
+        for task_id, (element_id, name, due) in timers.items():
+            self.session.add(Timer(case_id=self.case.id, task_id=task_id, element_id=element_id, name=name,
+                                   due_at=due))
 
 
 def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -109,7 +109,7 @@ class RegieScriptEngine(PythonScriptEngine):
         if model is None:
             raise WorkflowTaskException(f"Decision {decision_ref!r} is not deployed", task=task)
         try:
-            result = model.evaluate(decision_ref, self.context_for(task))
+            result = model.evaluate(decision_ref, self.context_for(task), now=current_now())
             mapped = map_decision_result(result, map_mode or "resultList")
         except (DmnError, ExpressionError) as exc:
             raise WorkflowTaskException(

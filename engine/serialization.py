@@ -92,6 +92,20 @@ def restore_spec(data: dict[str, Any]):
     return spec, subs
 
 
+def spec_is_shareable(spec, subprocess_specs: dict) -> bool:
+    """Tell whether running instances may share these spec objects.
+
+    SpiffWorkflow's multi-instance tasks write into their spec when they start
+    (ENGINE-NOTES.md); such specs are rebuilt per load instead of shared.
+    """
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+
+    for process in (spec, *subprocess_specs.values()):
+        if any(isinstance(t, MultiInstanceTask) for t in process.task_specs.values()):
+            return False
+    return True
+
+
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     """Return the case state of `workflow` (no spec), ready for a JSON column."""
     return _STATE.registry.convert(workflow)

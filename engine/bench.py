@@ -1,0 +1,290 @@
+"""`regie bench` / `make bench`: measured figures, each with its baseline from the same run.
+
+- complete_task: Regie's full path (lock, load, validate, run, task/timer rows, audit,
+  save, commit) on SQLite, against a baseline of raw SpiffWorkflow with a naive
+  one-JSON-blob-per-case table, both on the same 24-node diagram.
+- inbox: open tasks of one candidate group, earliest due first, first page, with 10k
+  and 100k cases in the database.
+- timer sweep: cases per second whose due timer fires.
+Figures from the expression, letter and inbox-page benchmarks are merged in.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy import create_engine, insert, select, text
+
+from engine.config import Settings
+from engine.db.all_models import metadata
+from engine.db.models import Case, Gemeente, TaskCandidate, UserTask
+from engine.handlers import HandlerRegistry
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+STEPS = 10
+
+
+def bench_bpmn(steps: int = STEPS) -> bytes:
+    """Return a chain of user tasks with gateways (2 × steps + 4 nodes), laid out left to right."""
+    nodes, flows, shapes, edges = [], [], [], []
+    previous, x = "StartEvent_1", 150
+    nodes.append('<bpmn:startEvent id="StartEvent_1"/>')
+    shapes.append(f'<bpmndi:BPMNShape id="StartEvent_1_di" bpmnElement="StartEvent_1"><dc:Bounds x="{x}" y="100" width="36" height="36"/></bpmndi:BPMNShape>')
+    for i in range(1, steps + 1):
+        task, gw = f"Task_{i}", f"Gateway_{i}"
+        nodes.append(f'<bpmn:userTask id="{task}" name="Stap {i}" camunda:candidateGroups="consulent" '
+                     f'camunda:dueDate="${{dateAdd(datum_plicht, \'P{i}W\')}}"/>')
+        nodes.append(f'<bpmn:exclusiveGateway id="{gw}" default="Flow_{gw}_ok"/>')
+        if i == 1:
+            flows.append(f'<bpmn:sequenceFlow id="Flow_start" sourceRef="StartEvent_1" targetRef="{task}"/>')
+        flows.append(f'<bpmn:sequenceFlow id="Flow_{task}_{gw}" sourceRef="{task}" targetRef="{gw}"/>')
+        nxt = f"Task_{i + 1}" if i < steps else "EndEvent_1"
+        flows.append(f'<bpmn:sequenceFlow id="Flow_{gw}_ok" sourceRef="{gw}" targetRef="{nxt}"/>')
+        flows.append(f'<bpmn:sequenceFlow id="Flow_{gw}_stop" sourceRef="{gw}" targetRef="EndEvent_Stop">'
+                     f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${{stoppen == true}}</bpmn:conditionExpression>'
+                     f'</bpmn:sequenceFlow>')
+        x += 100
+        shapes.append(f'<bpmndi:BPMNShape id="{task}_di" bpmnElement="{task}"><dc:Bounds x="{x}" y="78" width="100" height="80"/></bpmndi:BPMNShape>')
+        x += 150
+        shapes.append(f'<bpmndi:BPMNShape id="{gw}_di" bpmnElement="{gw}" isMarkerVisible="true"><dc:Bounds x="{x}" y="93" width="50" height="50"/></bpmndi:BPMNShape>')
+        previous = gw
+    nodes.append('<bpmn:endEvent id="EndEvent_1"/><bpmn:endEvent id="EndEvent_Stop"/>')
+    shapes.append(f'<bpmndi:BPMNShape id="EndEvent_1_di" bpmnElement="EndEvent_1"><dc:Bounds x="{x + 100}" y="100" width="36" height="36"/></bpmndi:BPMNShape>')
+    shapes.append(f'<bpmndi:BPMNShape id="EndEvent_Stop_di" bpmnElement="EndEvent_Stop"><dc:Bounds x="{x + 100}" y="250" width="36" height="36"/></bpmndi:BPMNShape>')
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+ xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_bench" targetNamespace="http://bpmn.io/schema/bpmn">
+<bpmn:process id="bench" isExecutable="true">{''.join(nodes)}{''.join(flows)}</bpmn:process>
+<bpmndi:BPMNDiagram id="BPMNDiagram_1"><bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="bench">{''.join(shapes)}</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>""".encode()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _runtime(path: Path):
+    from engine.runtime import build_runtime
+
+    registry = HandlerRegistry()
+    registry.register("letter", lambda call: {})
+    rt = build_runtime(Settings(database_url=f"sqlite:///{path}", clock="database"), handlers=registry,
+                       migrate=False)
+    metadata.create_all(rt.db)
+    with rt.session_factory.begin() as session:
+        session.add(Gemeente(code="demo", naam="Bench", settings={}))
+        rt.clock.set(session, T0)
+        rt.engine.deploy(session=session, files=[("bench.bpmn", bench_bpmn())], actor="bench")
+    return rt
+
+
+def measure_complete_task(work: Path, cases: int = 60, rounds: int = 4) -> dict[str, float]:
+    """Time Regie's complete-task path; each sample is one committed transaction."""
+    rt = _runtime(work / "regie.sqlite")
+    ids = []
+    for _ in range(cases):
+        with rt.session_factory.begin() as session:
+            ids.append(rt.engine.start_case(session=session, process_id="bench", gemeente="demo",
+                                            data={"datum_plicht": "2026-01-05", "stoppen": False}, actor="bench").id)
+    samples = []
+    for _ in range(rounds):
+        for case_id in ids:
+            with rt.session_factory() as session:
+                task_id = session.execute(select(UserTask.id).where(UserTask.case_id == case_id)).scalar_one()
+            started = time.perf_counter()
+            with rt.session_factory.begin() as session:
+                rt.engine.complete_task(session=session, task_id=task_id, data={"stoppen": False}, actor="bench")
+            samples.append((time.perf_counter() - started) * 1000)
+    rt.db.dispose()
+    return {"p50": statistics.median(samples), "p95": _percentile(samples, 0.95)}
+
+
+def measure_baseline(work: Path, cases: int = 60, rounds: int = 4) -> dict[str, float]:
+    """Time raw SpiffWorkflow with one JSON blob per case (spec embedded), same diagram."""
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.util.task import TaskState
+
+    from engine.parser import RegieParser
+    from engine.scripting import RegieScriptEngine
+    from engine.serialization import full_serializer
+
+    parser = RegieParser()
+    parser.add_bpmn_str(bench_bpmn(), filename="bench.bpmn")
+    spec, subs = parser.get_spec("bench"), parser.get_subprocess_specs("bench")
+    serializer = full_serializer()
+    db = create_engine(f"sqlite:///{work / 'baseline.sqlite'}")
+    with db.begin() as conn:
+        conn.execute(text("PRAGMA journal_mode=WAL"))
+        conn.execute(text("CREATE TABLE cases (id TEXT PRIMARY KEY, state TEXT)"))
+    ids = []
+    with db.begin() as conn:
+        for _ in range(cases):
+            wf = BpmnWorkflow(spec, subs, script_engine=RegieScriptEngine())
+            wf.data.update({"datum_plicht": "2026-01-05", "stoppen": False})
+            for task in wf.get_tasks(state=TaskState.READY):
+                task.data.update(wf.data)
+            wf.do_engine_steps()
+            case_id = str(uuid.uuid4())
+            ids.append(case_id)
+            conn.execute(text("INSERT INTO cases VALUES (:i, :s)"), {"i": case_id, "s": serializer.serialize_json(wf)})
+    samples = []
+    for _ in range(rounds):
+        for case_id in ids:
+            started = time.perf_counter()
+            with db.begin() as conn:
+                blob = conn.execute(text("SELECT state FROM cases WHERE id = :i"), {"i": case_id}).scalar_one()
+                wf = serializer.deserialize_json(blob)
+                wf.script_engine = RegieScriptEngine()
+                task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+                task.data.update({"stoppen": False})
+                task.run()
+                wf.do_engine_steps()
+                conn.execute(text("UPDATE cases SET state = :s WHERE id = :i"),
+                             {"i": case_id, "s": serializer.serialize_json(wf)})
+            samples.append((time.perf_counter() - started) * 1000)
+    db.dispose()
+    return {"p50": statistics.median(samples), "p95": _percentile(samples, 0.95)}
+
+
+def fill_inbox(path: Path, n_cases: int) -> Any:
+    """Fill a database with n cases, each with one open task for one of 20 groups."""
+    db = create_engine(f"sqlite:///{path}")
+    metadata.create_all(db)
+    groups = [f"team{g}" for g in range(20)]
+    with db.begin() as conn:
+        conn.execute(insert(Gemeente), [{"code": "demo", "naam": "Bench", "settings": {}}])
+        conn.execute(text("INSERT INTO deployments (id, name, source, content_hash, deployed_at, deployed_by) "
+                          "VALUES ('d', 'd', 'bench', 'h', '2026-01-01 00:00:00+00:00', 'bench')"))
+        conn.execute(text("INSERT INTO process_definitions (id, process_id, name, version, content_hash, "
+                          "deployment_id, spec, extras, created_at) VALUES ('p:1', 'p', 'p', 1, 'h', 'd', '{}', '{}',"
+                          " '2026-01-01 00:00:00+00:00')"))
+        batch = 5000
+        for start in range(0, n_cases, batch):
+            cases, tasks, cands = [], [], []
+            for i in range(start, min(n_cases, start + batch)):
+                cid, tid = f"c{i:07d}", f"t{i:07d}"
+                due = T0 + timedelta(hours=(i * 7919) % 20000)
+                cases.append({"id": cid, "case_number": f"INB-2026-{i:06d}", "gemeente": "demo",
+                              "definition_id": "p:1", "naam": f"Inburgeraar {i}", "state": {}, "state_format": 1,
+                              "version": 1, "status": "active", "created_at": T0, "updated_at": T0})
+                group = groups[i % len(groups)]
+                tasks.append({"id": tid, "case_id": cid, "gemeente": "demo", "element_id": "Task_X",
+                              "name": "Voortgangsgesprek voeren", "process_id": "p", "candidate_groups": [group],
+                              "candidate_users": [], "due_at": due, "priority": 50, "properties": {},
+                              "created_at": T0})
+                cands.append({"task_id": tid, "kind": "group", "name": group, "gemeente": "demo", "due_at": due,
+                              "assigned": False})
+            conn.execute(insert(Case), cases)
+            conn.execute(insert(UserTask), tasks)
+            conn.execute(insert(TaskCandidate), cands)
+    return db
+
+
+def group_inbox_query(session, *, gemeente: str, group: str, limit: int = 25):
+    """The inbox's hot query: a group's unassigned open tasks, earliest due first, one page."""
+    return session.execute(
+        select(UserTask, Case.case_number, Case.naam)
+        .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
+        .join(Case, Case.id == UserTask.case_id)
+        .where(TaskCandidate.gemeente == gemeente, TaskCandidate.kind == "group", TaskCandidate.name == group,
+               TaskCandidate.assigned.is_(False))
+        .order_by(TaskCandidate.due_at)
+        .limit(limit)
+    ).all()
+
+
+def measure_inbox(work: Path, n_cases: int, repeats: int = 50) -> float:
+    """Return the median time (ms) of the group inbox query with n cases."""
+    from sqlalchemy.orm import Session
+
+    db = fill_inbox(work / f"inbox{n_cases}.sqlite", n_cases)
+    samples = []
+    with Session(db) as session:
+        for i in range(repeats):
+            started = time.perf_counter()
+            rows = group_inbox_query(session, gemeente="demo", group=f"team{i % 20}")
+            samples.append((time.perf_counter() - started) * 1000)
+            assert len(rows) == 25
+    db.dispose()
+    return statistics.median(samples)
+
+
+def measure_timer_sweep(work: Path, cases: int = 200) -> float:
+    """Return how many cases per second get their due timer fired."""
+    from engine.runtime import build_runtime
+
+    fixture = Path(__file__).resolve().parent.parent / "tests" / "engine" / "fixtures"
+    registry = HandlerRegistry()
+    registry.register("letter", lambda call: {})
+    rt = build_runtime(Settings(database_url=f"sqlite:///{work / 'timers.sqlite'}", clock="database"),
+                       handlers=registry, migrate=False)
+    metadata.create_all(rt.db)
+    timer_bpmn = (fixture / "basic.bpmn").read_bytes() if (fixture / "basic.bpmn").exists() else None
+    if timer_bpmn is None:
+        return 0.0
+    with rt.session_factory.begin() as session:
+        session.add(Gemeente(code="demo", naam="Bench", settings={}))
+        rt.clock.set(session, T0)
+        rt.engine.deploy(session=session, files=[("basic.bpmn", timer_bpmn),
+                                                 ("intake.form", (fixture / "intake.form").read_bytes())],
+                         actor="bench")
+    for _ in range(cases):
+        with rt.session_factory.begin() as session:
+            case = rt.engine.start_case(session=session, process_id="basic", gemeente="demo",
+                                        data={"datum_plicht": "2026-01-05", "consulent": "bench"}, actor="bench")
+            task = session.execute(select(UserTask.id).where(UserTask.case_id == case.id)).scalar_one()
+            rt.engine.complete_task(session=session, task_id=task, data={"leerroute": "Z"}, actor="bench")
+    started = time.perf_counter()
+    fired = rt.engine.fire_due_timers(session_factory=rt.session_factory, until=T0 + timedelta(days=400))
+    elapsed = time.perf_counter() - started
+    rt.db.dispose()
+    return len(fired) / elapsed if elapsed else 0.0
+
+
+def _optional(name: str, fn: Callable[[], dict]) -> dict:
+    try:
+        return fn()
+    except ImportError:
+        return {}
+
+
+def run_all(out=None) -> dict[str, Any]:
+    """Run every benchmark and return the figures (printing a table when `out` is given)."""
+    work = Path(tempfile.mkdtemp(prefix="regie-bench-"))
+    try:
+        ours = measure_complete_task(work)
+        base = measure_baseline(work)
+        figures: dict[str, Any] = {
+            "complete_task_p50_ms": round(ours["p50"], 3),
+            "complete_task_p95_ms": round(ours["p95"], 3),
+            "baseline_complete_task_p50_ms": round(base["p50"], 3),
+            "baseline_complete_task_p95_ms": round(base["p95"], 3),
+            "ratio_to_baseline": round(ours["p50"] / base["p50"], 3),
+            "inbox_query_ms_10k": round(measure_inbox(work, 10_000), 3),
+            "inbox_query_ms_100k": round(measure_inbox(work, 100_000), 3),
+            "timer_sweep_cases_per_s": round(measure_timer_sweep(work), 1),
+        }
+        figures["inbox_flatness_100k_over_10k"] = round(figures["inbox_query_ms_100k"] / figures["inbox_query_ms_10k"], 3)
+        figures.update(_optional("expressions", lambda: __import__("engine.expressions.bench", fromlist=["x"]).run_benchmark()))
+        figures.update(_optional("letters", lambda: __import__("engine.letters.bench", fromlist=["x"]).run_benchmark()))
+        figures.update(_optional("inbox page", lambda: __import__("engine.inbox_bench", fromlist=["x"]).run_benchmark()))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if out is not None:
+        from rich.table import Table
+
+        table = Table("figure", "value")
+        for key, value in figures.items():
+            table.add_row(key, json.dumps(value) if not isinstance(value, (int, float)) else f"{value}")
+        out.print(table)
+    return figures
