@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from engine import accounts, dossier, inbox, notes
 from engine.db.models import Case, User, UserTask
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.forms import form_data
+from engine.forms.conditions import hidden_ids
 from engine.letters import archive as letter_archive
 from engine.letters import review as letter_review
 from engine.letters.archive import LetterError
@@ -93,6 +95,30 @@ def task_view(*, session: Session, runtime, user: User, task_id: str, now: datet
     form = runtime.engine.form_for_task(session=session, task_id=task.id)
     draft = notes.get_draft(session=session, task_id=task.id, username=user.username)
     return TaskView(task=task, case=found.case, dossier=found, form=form, draft=draft, variables=found.variables)
+
+
+def form_visibility(
+    *, session: Session, runtime, user: User, task_id: str, values: dict[str, Any], now: datetime
+) -> list[bool]:
+    """Return, in page order, whether each conditional part of the task's form is hidden for these values."""
+    task = get_task(session=session, user=user, task_id=task_id)
+    form = runtime.engine.form_for_task(session=session, task_id=task.id)
+    if form is None:
+        return []
+    case = dossier.get_case(session=session, case_id=task.case_id, gemeente=user.gemeente)
+    context = runtime.engine.case_variables(session=session, case=case)
+    hidden = hidden_ids(form, form_data(form, values, context), now=now)
+    flags: list[bool] = []
+
+    def visit(component) -> None:
+        if component.hide:
+            flags.append(id(component) in hidden)
+        for child in component.children:
+            visit(child)
+
+    for top in form.components:
+        visit(top)
+    return flags
 
 
 def get_task(*, session: Session, user: User, task_id: str) -> UserTask:

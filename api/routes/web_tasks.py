@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api import services
@@ -107,6 +107,17 @@ def submit_task(task_id: str, request: Request, session: SessionDep, runtime: Ru
         return _task_page(request, view, user, now, values=values, problem=exc.message, status_code=409)
     flash(request, f"'{view.task.name}' is afgerond.")
     return RedirectResponse(_next_page(session, user, case), status_code=303)
+
+
+@router.post("/taken/{task_id}/zichtbaarheid")
+def form_visibility(task_id: str, session: SessionDep, runtime: Runtime, user: WebUser, now: Now,
+                    posted: FormDep) -> JSONResponse:
+    """Tell the page script which conditional form parts to hide for the values typed so far."""
+    form = runtime.engine.form_for_task(session=session, task_id=task_id, gemeente=user.gemeente)
+    values = submitted_values(form, posted)
+    flags = services.form_visibility(session=session, runtime=runtime, user=user, task_id=task_id, values=values,
+                                     now=now)
+    return JSONResponse({"hidden": flags})
 
 
 def _next_page(session, user, case) -> str:

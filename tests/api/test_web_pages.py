@@ -156,3 +156,13 @@ def test_static_assets_are_served_locally(app):
     assert client.get("/static/bpmn-js/bpmn-navigated-viewer.production.min.js").status_code == 200
     assert client.get("/static/app/regie.css").status_code == 200
     assert client.get("/static/utrecht/../../bpmn-js/package.json").status_code == 404
+
+
+def test_conditional_field_visibility_is_decided_by_the_server(login, case_ids):
+    (_, task_id), (_, other_task) = case_ids
+    anna = login("anna")
+    page = anna.get(f"/taken/{task_id}")
+    assert 'data-hide="=tolk_nodig != true" hidden' in page.text, "hidden until the box is ticked"
+    assert anna.post(f"/taken/{task_id}/zichtbaarheid", {}).json() == {"hidden": [True]}
+    assert anna.post(f"/taken/{task_id}/zichtbaarheid", {"tolk_nodig": "true"}).json() == {"hidden": [False]}
+    assert anna.post(f"/taken/{other_task}/zichtbaarheid", {}).status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.api.conftest import PASSWORD, start_case
 from tests.web.conftest import no_horizontal_scroll, shot
@@ -33,12 +34,19 @@ def test_claim_refused_form_complete_letter_and_diagram(page, server, runtime):
     page.wait_for_url(f"{server}/taken/{task_id}")
     assert page.get_by_text("Op uw naam", exact=True).is_visible()
 
+    language = page.get_by_label("Welke taal spreekt de tolk?")
+    expect(language).to_be_hidden()
+    page.get_by_label("Tolk nodig").check()
+    expect(language).to_be_visible()
+    language.fill("Tigrinya")
+
     page.get_by_label("Tijd (uu:mm)").fill("half elf")
     page.get_by_label("Locatie").fill("Stadskantoor")
     page.get_by_role("button", name="Afronden").click()
     summary = page.locator(".regie-error-summary")
     assert summary.is_visible() and "Controleer deze velden" in summary.inner_text()
     assert page.get_by_label("Locatie").input_value() == "Stadskantoor", "typed values are kept"
+    assert language.input_value() == "Tigrinya" and language.is_visible()
     assert page.locator("#veld-intake_tijd").get_attribute("aria-invalid") == "true"
     assert no_horizontal_scroll(page)
     shot(page, "03-taak-met-fouten")
