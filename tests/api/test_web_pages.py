@@ -166,3 +166,9 @@ def test_conditional_field_visibility_is_decided_by_the_server(login, case_ids):
     assert anna.post(f"/taken/{task_id}/zichtbaarheid", {}).json() == {"hidden": [True]}
     assert anna.post(f"/taken/{task_id}/zichtbaarheid", {"tolk_nodig": "true"}).json() == {"hidden": [False]}
     assert anna.post(f"/taken/{other_task}/zichtbaarheid", {}).status_code == 404
+
+
+def test_pages_carry_security_headers(login):
+    page = login("anna").get("/")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
