@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, insert, select, text
 from engine.config import Settings
 from engine.db.all_models import metadata
 from engine.db.models import Case, Gemeente, TaskCandidate, UserTask
+from engine.db.session import make_engine
 from engine.handlers import HandlerRegistry
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -122,9 +123,8 @@ def measure_baseline(work: Path, cases: int = 60, rounds: int = 4) -> dict[str, 
     parser.add_bpmn_str(bench_bpmn(), filename="bench.bpmn")
     spec, subs = parser.get_spec("bench"), parser.get_subprocess_specs("bench")
     serializer = full_serializer()
-    db = create_engine(f"sqlite:///{work / 'baseline.sqlite'}")
+    db = make_engine(f"sqlite:///{work / 'baseline.sqlite'}")  # same SQLite settings as Regie's
     with db.begin() as conn:
-        conn.execute(text("PRAGMA journal_mode=WAL"))
         conn.execute(text("CREATE TABLE cases (id TEXT PRIMARY KEY, state TEXT)"))
     ids = []
     with db.begin() as conn:

@@ -33,4 +33,9 @@ class Settings(BaseSettings):
     processes_dir: Path = Field(default=PROJECT_ROOT / "processes", description="BPMN and DMN files.")
     forms_dir: Path = Field(default=PROJECT_ROOT / "forms", description="Camunda Forms (*.form).")
     letters_dir: Path = Field(default=PROJECT_ROOT / "letters", description="Letter templates (DOCX).")
+    engine_rest_token: str = Field(
+        default="",
+        description="Bearer token Camunda Modeler may use for /engine-rest (empty: only beheerder basic auth).",
+    )
+    engine_rest_gemeente: str = Field(default="demo", description="Gemeente of cases started with the token.")
     worker_poll_seconds: float = Field(default=5.0, description="How often `regie worker` looks for due work.")

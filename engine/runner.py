@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -256,21 +256,26 @@ class CaseRunner:
         else:
             rows = self.ready_before
         gone = [rid for rid in rows if rid not in ready]
-        if gone:
-            self.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(gone)))
-            self.session.execute(delete(UserTask).where(UserTask.id.in_(gone)))
+        # Plain Core statements on the session's connection: these rows are never
+        # held as ORM objects in a command, so the unit of work has nothing to sync.
+        conn = self.session.connection()
+        if gone:  # task_candidates rows go with them (ON DELETE CASCADE)
+            conn.execute(delete(UserTask.__table__).where(UserTask.__table__.c.id.in_(gone)))
         new_rows = [self._new_user_task(task) for tid, task in ready.items() if tid not in rows]
         if not new_rows:
             return
-        self.session.add_all(new_rows)
-        self.session.flush()
-        for row in new_rows:
-            for kind, names in (("group", row.candidate_groups), ("user", row.candidate_users)):
-                for name in dict.fromkeys(names):
-                    self.session.add(TaskCandidate(task_id=row.id, kind=kind, name=name, gemeente=row.gemeente,
-                                                   due_at=row.due_at, assigned=row.assignee is not None))
+        conn.execute(insert(UserTask.__table__), new_rows)
+        candidates = [
+            {"task_id": row["id"], "kind": kind, "name": name, "gemeente": row["gemeente"], "due_at": row["due_at"],
+             "assigned": row["assignee"] is not None}
+            for row in new_rows
+            for kind, names in (("group", row["candidate_groups"]), ("user", row["candidate_users"]))
+            for name in dict.fromkeys(names)
+        ]
+        if candidates:
+            conn.execute(insert(TaskCandidate.__table__), candidates)
 
-    def _new_user_task(self, task) -> UserTask:
+    def _new_user_task(self, task) -> dict[str, Any]:
         ext = task.task_spec.extensions or {}
         cam = ext.get("camunda", {})
         inputs = ext.get("inputOutput", {}).get("inputs", [])
@@ -287,7 +292,7 @@ class CaseRunner:
 
         props = dict(ext.get("properties", {}))
         legal_var = props.get("legalDeadline")
-        return UserTask(
+        return dict(
             id=str(task.id), case_id=self.case.id, gemeente=self.case.gemeente, element_id=task.task_spec.bpmn_id,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, process_id=task.workflow.spec.name,
             lane=task.task_spec.lane, assignee=(_split(value("assignee", "text")) or [None])[0],
@@ -304,11 +309,13 @@ class CaseRunner:
         timers = self._waiting_timers()
         if timers == self.timers_before and not self.full_sync:
             return
+        conn = self.session.connection()
         if self.timers_before or self.full_sync:
-            self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
-        for task_id, (element_id, name, due) in timers.items():
-            self.session.add(Timer(case_id=self.case.id, task_id=task_id, element_id=element_id, name=name,
-                                   due_at=due))
+            conn.execute(delete(Timer.__table__).where(Timer.__table__.c.case_id == self.case.id))
+        if timers:
+            conn.execute(insert(Timer.__table__), [
+                {"case_id": self.case.id, "task_id": task_id, "element_id": element_id, "name": name, "due_at": due}
+                for task_id, (element_id, name, due) in timers.items()])
 
 
 def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
