@@ -238,6 +238,12 @@ class MessageIn(BaseModel):
     payload: dict[str, Any] = {}
 
 
+class RejectIn(BaseModel):
+    """Why a letter is not right."""
+
+    reason: str = Field(max_length=1000)
+
+
 class MessageOut(BaseModel):
     """What happened to a message: processed, duplicate or refused (stored in every case)."""
 

@@ -14,21 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api import letters as letter_service
 from engine import accounts, dossier, inbox, notes
 from engine.db.models import Case, User, UserTask
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.forms import form_data
 from engine.forms.conditions import hidden_ids
-from engine.letters import archive as letter_archive
-from engine.letters import review as letter_review
-from engine.letters.archive import LetterError
-from engine.letters.models import Letter
 
 MAX_BULK = 200
-LETTER_FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 def has_role(user: User, *roles: str) -> bool:
@@ -84,7 +77,7 @@ def case_dossier(
     dossier.record_view(session=session, case=case, actor=user.username, now=now, what=what)
     variables = runtime.engine.case_variables(session=session, case=case)
     return dossier.build_dossier(
-        session=session, case=case, variables=variables, letters=case_letters(session=session, case=case)
+        session=session, case=case, variables=variables, letters=letter_service.case_letters(session=session, case=case)
     )
 
 
@@ -233,9 +226,10 @@ def add_note(*, session: Session, user: User, case_id: str, text: str, now: date
     )
 
 
-def case_notes(*, session: Session, user: User, case_id: str) -> list[notes.CaseNote]:
-    """Return the notes of a case, newest first."""
+def case_notes(*, session: Session, user: User, case_id: str, now: datetime) -> list[notes.CaseNote]:
+    """Return the notes of a case, newest first, and audit the read."""
     case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    dossier.record_view(session=session, case=case, actor=user.username, now=now, what="notes")
     return notes.list_notes(session=session, case=case)
 
 
@@ -248,9 +242,11 @@ def case_audit(*, session: Session, user: User, case_id: str, now: datetime) -> 
     return dossier.audit_log(session=session, case=case)
 
 
-def diagram(*, session: Session, runtime, user: User, case_id: str):
-    """Return the diagram state (BPMN XML and marked element ids) of a case."""
+def diagram(*, session: Session, runtime, user: User, case_id: str, now: datetime | None = None):
+    """Return the diagram state (BPMN XML and marked element ids) of a case; audit the read when `now` is given."""
     case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    if now is not None:
+        dossier.record_view(session=session, case=case, actor=user.username, now=now, what="diagram")
     return runtime.engine.diagram_state(session=session, case=case)
 
 
@@ -314,28 +310,6 @@ def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "")
     return inbox.search_cases(session=session, user=user, text=text, bsn=bsn)
 
 
-def case_letters(*, session: Session, case: Case) -> list[Letter]:
-    """Return the letters of a case."""
-    return letter_archive.list_letters(session=session, case_id=case.id)
-
-
-def letters_of_case(*, session: Session, user: User, case_id: str) -> list[Letter]:
-    """Return the letters of a case of the user's gemeente."""
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
-    return case_letters(session=session, case=case)
-
-
-def letter_file(*, session: Session, user: User, letter_id: str, fmt: str) -> tuple[bytes, str, str]:
-    """Return a letter's bytes, media type and file name, as DOCX or (when made) PDF/A."""
-    if not letter_id.isdigit() or fmt not in LETTER_FORMATS:
-        raise NotFound("Deze brief bestaat niet.")
-    letter = letter_archive.get_letter(session=session, letter_id=int(letter_id), gemeente=user.gemeente)
-    if letter is None:
-        raise NotFound("Deze brief bestaat niet.")
-    content = letter.docx if fmt == "docx" else letter.pdf
-    if content is None:
-        raise NotFound("Van deze brief is (nog) geen PDF gemaakt.")
-    return content, LETTER_FORMATS[fmt], f"{letter.kenmerk}.{fmt}"
 
 
 def open_tasks_of(*, session: Session, user: User, case_id: str) -> list[UserTask]:
@@ -346,46 +320,3 @@ def open_tasks_of(*, session: Session, user: User, case_id: str) -> list[UserTas
         .order_by(UserTask.created_at)
     )
     return list(session.execute(stmt).scalars())
-
-
-def _letter_to_review(session: Session, user: User, letter_id: int) -> Letter:
-    letter = letter_archive.get_letter(session=session, letter_id=letter_id, gemeente=user.gemeente)
-    if letter is None:
-        raise NotFound("Deze brief bestaat niet.")
-    if not has_role(user, "consulent", "teamleider"):
-        raise Forbidden("Alleen een consulent of teamleider controleert brieven.")
-    if letter.created_by == user.username:
-        raise Forbidden("Vier ogen: een collega controleert de brief die u hebt laten maken.")
-    if letter.status != "ter_controle":
-        raise Conflict("Deze brief wacht niet (meer) op controle.")
-    return letter
-
-
-def approve_letter(*, session: Session, runtime, user: User, letter_id: int, now: datetime) -> Letter:
-    """Approve a letter waiting for review; the case then continues past its letter step."""
-    letter = _letter_to_review(session, user, letter_id)
-    try:
-        outcome = letter_review.approve_letter(session=session, letter_id=letter.id, actor=user.username, now=now)
-    except LetterError as exc:
-        raise Conflict(str(exc)) from None
-    if outcome.get("task_id"):
-        runtime.engine.complete_service_task(
-            session=session,
-            case_id=outcome["case_id"],
-            task_id=outcome["task_id"],
-            data=outcome.get("variables") or {},
-            actor=user.username,
-        )
-    return letter
-
-
-def reject_letter(*, session: Session, user: User, letter_id: int, reason: str, now: datetime) -> Letter:
-    """Reject a letter waiting for review, with the reason."""
-    letter = _letter_to_review(session, user, letter_id)
-    if not reason.strip():
-        raise Invalid("Geef een reden.", field_errors={"reason": "Schrijf waarom de brief niet goed is."})
-    try:
-        letter_review.reject_letter(session=session, letter_id=letter.id, actor=user.username, now=now, reason=reason)
-    except LetterError as exc:
-        raise Conflict(str(exc)) from None
-    return letter

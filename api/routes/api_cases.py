@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api import letters as letter_service
 from api import services
 from api.deps import CurrentUser, Now, Runtime, SessionDep
 from api.schemas import (
@@ -17,6 +18,7 @@ from api.schemas import (
     MessageOut,
     NoteIn,
     NoteOut,
+    RejectIn,
     SearchIn,
     StartCaseIn,
     dossier_out,
@@ -61,9 +63,9 @@ def get_case(case_id: str, session: SessionDep, runtime: Runtime, user: CurrentU
 
 
 @router.get("/cases/{case_id}/diagram", response_model=DiagramOut)
-def get_diagram(case_id: str, session: SessionDep, runtime: Runtime, user: CurrentUser) -> DiagramOut:
+def get_diagram(case_id: str, session: SessionDep, runtime: Runtime, user: CurrentUser, now: Now) -> DiagramOut:
     """Return the case's BPMN diagrams with active, completed and failed element ids."""
-    state = services.diagram(session=session, runtime=runtime, user=user, case_id=case_id)
+    state = services.diagram(session=session, runtime=runtime, user=user, case_id=case_id, now=now)
     return DiagramOut(
         diagrams=dict(state.diagrams),
         active=sorted(state.active),
@@ -79,9 +81,10 @@ def get_audit(case_id: str, session: SessionDep, user: CurrentUser, now: Now) ->
 
 
 @router.get("/cases/{case_id}/notes", response_model=list[NoteOut])
-def list_notes(case_id: str, session: SessionDep, user: CurrentUser) -> list[NoteOut]:
+def list_notes(case_id: str, session: SessionDep, user: CurrentUser, now: Now) -> list[NoteOut]:
     """Return the case's notes, newest first."""
-    return [NoteOut.model_validate(n) for n in services.case_notes(session=session, user=user, case_id=case_id)]
+    found = services.case_notes(session=session, user=user, case_id=case_id, now=now)
+    return [NoteOut.model_validate(n) for n in found]
 
 
 @router.post("/cases/{case_id}/notes", response_model=NoteOut, status_code=201)
@@ -91,16 +94,32 @@ def add_note(case_id: str, body: NoteIn, session: SessionDep, user: CurrentUser,
 
 
 @router.get("/cases/{case_id}/letters", response_model=list[LetterOut])
-def list_letters(case_id: str, session: SessionDep, user: CurrentUser) -> list[LetterOut]:
+def list_letters(case_id: str, session: SessionDep, user: CurrentUser, now: Now) -> list[LetterOut]:
     """Return the case's letters with download addresses."""
-    return [letter_out(x) for x in services.letters_of_case(session=session, user=user, case_id=case_id)]
+    found = letter_service.letters_of_case(session=session, user=user, case_id=case_id, now=now)
+    return [letter_out(x) for x in found]
 
 
 @router.get("/letters/{letter_id}/{fmt}", response_class=Response)
-def download_letter(letter_id: str, fmt: str, session: SessionDep, user: CurrentUser) -> Response:
-    """Download a letter as DOCX or PDF."""
-    content, media_type, filename = services.letter_file(session=session, user=user, letter_id=letter_id, fmt=fmt)
+def download_letter(letter_id: str, fmt: str, session: SessionDep, user: CurrentUser, now: Now) -> Response:
+    """Download a letter as DOCX or PDF (the download is audited)."""
+    content, media_type, filename = letter_service.letter_file(session=session, user=user, letter_id=letter_id,
+                                                               fmt=fmt, now=now)
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.post("/letters/{letter_id}/approve", response_model=LetterOut)
+def approve_letter(letter_id: int, session: SessionDep, runtime: Runtime, user: CurrentUser, now: Now) -> LetterOut:
+    """Approve a letter waiting for review (four eyes); the case continues."""
+    return letter_out(letter_service.approve_letter(session=session, runtime=runtime, user=user, letter_id=letter_id,
+                                                    now=now))
+
+
+@router.post("/letters/{letter_id}/reject", response_model=LetterOut)
+def reject_letter(letter_id: int, body: RejectIn, session: SessionDep, user: CurrentUser, now: Now) -> LetterOut:
+    """Reject a letter waiting for review, with the reason."""
+    return letter_out(letter_service.reject_letter(session=session, user=user, letter_id=letter_id,
+                                                   reason=body.reason, now=now))
 
 
 @router.post("/messages", response_model=MessageOut)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import letters as letter_service
 from api import services
 from api.deps import Now, Runtime, SessionDep, WebUser
 from api.routes.web_inbox import FormDep, safe_next
@@ -68,7 +69,7 @@ def retry_incident(incident_id: int, request: Request, session: SessionDep, runt
 def approve_letter(letter_id: int, request: Request, session: SessionDep, runtime: Runtime, user: WebUser,
                    now: Now) -> Response:
     """Approve a letter waiting for review (four eyes)."""
-    letter = services.approve_letter(session=session, runtime=runtime, user=user, letter_id=letter_id, now=now)
+    letter = letter_service.approve_letter(session=session, runtime=runtime, user=user, letter_id=letter_id, now=now)
     flash(request, f"Brief {letter.kenmerk} is goedgekeurd.")
     return RedirectResponse(f"/zaken/{letter.case_id}", status_code=303)
 
@@ -77,7 +78,7 @@ def approve_letter(letter_id: int, request: Request, session: SessionDep, runtim
 def reject_letter(letter_id: int, request: Request, session: SessionDep, user: WebUser, now: Now,
                   posted: FormDep) -> Response:
     """Reject a letter waiting for review, with a reason."""
-    letter = services.reject_letter(session=session, user=user, letter_id=letter_id,
+    letter = letter_service.reject_letter(session=session, user=user, letter_id=letter_id,
                                     reason=str(posted.get("reason") or ""), now=now)
     flash(request, f"Brief {letter.kenmerk} is afgekeurd.")
     return RedirectResponse(f"/zaken/{letter.case_id}", status_code=303)
