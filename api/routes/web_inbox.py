@@ -131,5 +131,5 @@ def assign_many(
     task_ids = [str(t) for t in form.getlist("task_ids")]
     tasks = services.assign(session=session, runtime=runtime, user=user, task_ids=task_ids, assignee=assignee,
                             reason=reason)
-    flash(request, f"{len(tasks)} taak/taken toegewezen.")
+    flash(request, "1 taak toegewezen." if len(tasks) == 1 else f"{len(tasks)} taken toegewezen.")
     return RedirectResponse(safe_next(str(form.get("next") or ""), "/?view=team"), status_code=303)

@@ -126,3 +126,15 @@ def test_login_page_has_labels_and_a_csrf_field(app):
     assert '<label class="utrecht-form-label" for="username">' in page.text
     assert csrf_from(page.text)
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_app_without_runtime_builds_one_at_startup(tmp_path, monkeypatch):
+    from api.app import create_app
+
+    monkeypatch.setenv("REGIE_DATABASE_URL", f"sqlite:///{tmp_path / 'own.sqlite'}")
+    app = create_app()
+    assert app.state.runtime is None, "nothing is built before startup"
+    with TestClient(app) as client:
+        assert client.get("/login").status_code == 200
+        assert app.state.runtime.settings.database_url.endswith("own.sqlite")
+    assert (tmp_path / "own.sqlite").exists()
