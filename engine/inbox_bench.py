@@ -107,6 +107,8 @@ def run_benchmark(n_cases: int, *, page_timer: PageTimer | None = None, workdir:
             session.execute(text("ANALYZE"))
             user = session.query(User).filter_by(username="consulent0").one()
             first_group_page = group_tasks_stmt(gemeente=GEMEENTE, group=GROUP)
+            # A detached stand-in: the team view only reads the user's gemeente and roles.
+            teamleider = User(username="teamleider", gemeente=GEMEENTE, roles=["teamleider"], groups=[GROUP])
             result = {
                 "n_cases": n_cases,
                 "fill_s": fill_s,
@@ -117,6 +119,8 @@ def run_benchmark(n_cases: int, *, page_timer: PageTimer | None = None, workdir:
                     lambda: list_inbox(session=session, user=user, query=InboxQuery(view="mine"), now=NOW)),
                 "inbox_groups_page10_ms": _median_ms(
                     lambda: list_inbox(session=session, user=user, query=InboxQuery(view="groups", page=10), now=NOW)),
+                "inbox_team_ms": _median_ms(
+                    lambda: list_inbox(session=session, user=teamleider, query=InboxQuery(view="team"), now=NOW)),
                 "group_query_plan": group_query_plan(session),
             }
         db.dispose()
