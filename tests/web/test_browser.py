@@ -11,8 +11,10 @@ from tests.web.conftest import no_horizontal_scroll, shot
 pytestmark = pytest.mark.browser
 
 
-def _login(page, server, username: str = "anna") -> None:
+def _login(page, server, username: str = "anna", screenshot: bool = False) -> None:
     page.goto(f"{server}/login")
+    if screenshot:
+        shot(page, "00-inloggen")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
@@ -21,7 +23,7 @@ def _login(page, server, username: str = "anna") -> None:
 
 def test_claim_refused_form_complete_letter_and_diagram(page, server, runtime):
     case_id, task_id = start_case(runtime)
-    _login(page, server)
+    _login(page, server, screenshot=True)
     assert page.get_by_role("heading", name="Mijn taken").is_visible()
     shot(page, "01-inbox-mijn-taken")
 
