@@ -250,8 +250,8 @@ class RegieEngine:
         if task is None or task.state != TaskState.READY or not is_user_task(task):
             raise Conflict("Deze taak is al afgerond.")
         clean = self._validated(session, row, task, data, now)
+        runner = self._runner(session, case, workflow, actor, now)  # before the change: it diffs against now
         task.data.update(clean)
-        runner = self._runner(session, case, workflow, actor, now)
         outputs = task.task_spec.extensions.get("inputOutput", {}).get("outputs", [])
         with use_clock(now):
             task.data.update(runner.evaluate_parameters(task, outputs))

@@ -9,6 +9,7 @@ rows for open user tasks and pending timers, and the case summary columns.
 from __future__ import annotations
 
 import re
+import time as _time
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 from uuid import UUID
@@ -98,6 +99,10 @@ class CaseRunner:
         self.full_sync = full_sync
         self.ready_before = set(self._ready_user_tasks())
         self.timers_before = self._waiting_timers()
+        self.variables_before = current_variables(workflow)
+        self.started_at = _time.time()
+        open_mask = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        self.data_before = {t.id: dict(t.data) for t in workflow.get_tasks(state=open_mask)}
 
     def _ready_user_tasks(self) -> dict[str, Any]:
         return {str(t.id): t for t in self.workflow.get_tasks(state=TaskState.READY) if is_user_task(t)}
@@ -130,8 +135,51 @@ class CaseRunner:
                     break
                 for task in pending:
                     if not self._run_service_task(task):
-                        blocked.add(str(task.id))
+                        blocked = (blocked or set()) | {str(task.id)}
                 self._steps()
+            self._apply_input_mappings()
+            self.share_variables()
+
+    def _apply_input_mappings(self) -> None:
+        """Evaluate camunda:inputOutput inputs of user tasks that became ready in this command."""
+        from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+
+        for tid, task in self._ready_user_tasks().items():
+            inputs = (task.task_spec.extensions or {}).get("inputOutput", {}).get("inputs", [])
+            if tid in self.ready_before or not inputs:
+                continue
+            try:
+                task.data.update(self.evaluate_parameters(task, inputs))
+            except WorkflowTaskException as exc:
+                self._incident(task, "expression", mask_bsn(str(exc)))
+
+    def share_variables(self) -> None:
+        """Give every open branch the variables any branch changed (Camunda's process scope).
+
+        SpiffWorkflow copies task data per parallel branch and, at the join, lets the
+        last branch's copy win, so a value set in one branch could be silently reset by
+        a stale copy in another. Camunda 7 keeps one set of process variables. Variables
+        change when a task completes (a form, a service result, a message, a decision,
+        an output mapping), so the changes carried by the tasks that completed in this
+        command are merged, newest last, and given to every open task, and to the
+        parents that waiting events copy their data from again.
+        """
+        open_mask = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        active = [t for t in self.workflow.get_tasks(state=open_mask) if not _in_multi_instance(t)]
+        if len(active) < 2:
+            return
+        completed = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                     if t.last_state_change >= self.started_at and not _in_multi_instance(t)]
+        merged: dict[str, Any] = {}
+        for task in sorted(completed, key=lambda t: t.last_state_change):
+            before = self.data_before.get(task.id, self.variables_before)
+            merged.update({k: v for k, v in task.data.items() if k not in before or before[k] != v})
+        if not merged:
+            return
+        for task in active:
+            task.data.update(merged)
+            if task.has_state(TaskState.WAITING) and task.parent is not None:
+                task.parent.data.update(merged)
 
     def _steps(self) -> None:
         from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -162,21 +210,7 @@ class CaseRunner:
 
     def evaluate_parameters(self, task, params: list[dict]) -> dict[str, Any]:
         """Evaluate camunda:inputOutput parameters over the task's data."""
-        values: dict[str, Any] = {}
-        for param in params:
-            values[param["name"]] = self._parameter_value(task, param)
-        return values
-
-    def _parameter_value(self, task, param: Mapping[str, Any]) -> Any:
-        kind = param.get("kind")
-        if kind == "list":
-            return [self._parameter_value(task, item) for item in param.get("items", [])]
-        if kind == "map":
-            return {e["key"]: self._parameter_value(task, e) for e in param.get("entries", [])}
-        text = (param.get("value") or "").strip()
-        if text.startswith(("${", "#{", "=")):
-            return self.script_engine.evaluate_value(task, text)
-        return param.get("value") or ""
+        return {param["name"]: self.script_engine._parameter(task, param) for param in params}
 
     def _run_service_task(self, task) -> bool:
         """Run one service task's handler; return False when the case must wait or has an incident."""
@@ -261,7 +295,7 @@ class CaseRunner:
         conn = self.session.connection()
         if gone:  # task_candidates rows go with them (ON DELETE CASCADE)
             conn.execute(delete(UserTask.__table__).where(UserTask.__table__.c.id.in_(gone)))
-        new_rows = [self._new_user_task(task) for tid, task in ready.items() if tid not in rows]
+        new_rows = [self._user_task_row(task) for tid, task in ready.items() if tid not in rows]
         if not new_rows:
             return
         conn.execute(insert(UserTask.__table__), new_rows)
@@ -275,17 +309,26 @@ class CaseRunner:
         if candidates:
             conn.execute(insert(TaskCandidate.__table__), candidates)
 
-    def _new_user_task(self, task) -> dict[str, Any]:
+    def _user_task_row(self, task) -> dict[str, Any]:
+        """Build a task's inbox row; an expression that fails is an incident, the row still appears."""
+        from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+
+        try:
+            return self._new_user_task(task)
+        except WorkflowTaskException as exc:
+            self._incident(task, "expression", mask_bsn(str(exc)))
+            return self._new_user_task(task, evaluate=False)
+
+    def _new_user_task(self, task, *, evaluate: bool = True) -> dict[str, Any]:
         ext = task.task_spec.extensions or {}
         cam = ext.get("camunda", {})
-        inputs = ext.get("inputOutput", {}).get("inputs", [])
-        if inputs:
-            task.data.update(self.evaluate_parameters(task, inputs))
 
         def value(attr: str, kind: str = "expression") -> Any:
             text = cam.get(attr)
             if not text:
                 return None
+            if not evaluate:
+                return None if ("${" in text or "#{" in text or text.startswith("=")) else text
             if kind == "text" and "${" not in text and "#{" not in text and not text.startswith("="):
                 return text
             return self.script_engine.evaluate_value(task, text, kind=kind)
@@ -316,6 +359,13 @@ class CaseRunner:
             conn.execute(insert(Timer.__table__), [
                 {"case_id": self.case.id, "task_id": task_id, "element_id": element_id, "name": name, "due_at": due}
                 for task_id, (element_id, name, due) in timers.items()])
+
+
+def _in_multi_instance(task) -> bool:
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+
+    parent = task.parent
+    return parent is not None and isinstance(parent.task_spec, MultiInstanceTask)
 
 
 def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -117,3 +117,23 @@ class RegieScriptEngine(PythonScriptEngine):
             ) from exc
         if result_variable:
             task.data[result_variable] = mapped
+        if outputs:
+            # Camunda 7 offers the raw result to output mappings as `decisionResult`.
+            task.data["decisionResult"] = result.rows
+            try:
+                values = {p["name"]: self._parameter(task, p) for p in outputs}
+            finally:
+                task.data.pop("decisionResult", None)
+            task.data.update(values)
+
+    def _parameter(self, task, param) -> Any:
+        """Evaluate one camunda:inputOutput parameter (text, expression, list or map)."""
+        kind = param.get("kind")
+        if kind == "list":
+            return [self._parameter(task, item) for item in param.get("items", [])]
+        if kind == "map":
+            return {e["key"]: self._parameter(task, e) for e in param.get("entries", [])}
+        text = (param.get("value") or "").strip()
+        if text.startswith(("${", "#{", "=")):
+            return self.evaluate_value(task, text)
+        return param.get("value") or ""
