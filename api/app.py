@@ -41,6 +41,7 @@ def create_app(runtime=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        """Build the runtime at startup when none was given."""
         if getattr(app.state, "runtime", None) is None:
             from engine.runtime import build_runtime
 
@@ -69,6 +70,7 @@ def create_app(runtime=None) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
+        """Add the security headers to every response."""
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         # The developer docs page (Swagger UI) loads its own assets; every other page is locked down.

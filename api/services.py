@@ -104,6 +104,7 @@ def form_visibility(
     flags: list[bool] = []
 
     def visit(component) -> None:
+        """Collect the hidden flag of every conditional component, depth first (page order)."""
         if component.hide:
             flags.append(id(component) in hidden)
         for child in component.children:

@@ -107,6 +107,7 @@ class Browser:
         self.csrf = ""
 
     def login(self, username: str, password: str = PASSWORD):
+        """Log in through the login form; keep the session's CSRF token."""
         page = self.client.get("/login")
         self.csrf = csrf_from(page.text)
         response = self.client.post("/login", data={"csrf_token": self.csrf, "username": username,

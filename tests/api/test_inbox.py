@@ -30,6 +30,7 @@ def session(tmp_path):
 
 @pytest.fixture
 def user(session):
+    """The benchmark's consultant (group consulent)."""
     return session.query(User).filter_by(username="consulent0").one()
 
 
