@@ -77,7 +77,8 @@ def get_diagram(case_id: str, session: SessionDep, runtime: Runtime, user: Curre
 @router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
 def get_audit(case_id: str, session: SessionDep, user: CurrentUser, now: Now) -> list[AuditOut]:
     """Return the case's audit log, reads included (teamleider, beheerder)."""
-    return [AuditOut.model_validate(e) for e in services.case_audit(session=session, user=user, case_id=case_id, now=now)]
+    entries = services.case_audit(session=session, user=user, case_id=case_id, now=now)
+    return [AuditOut.model_validate(e) for e in entries]
 
 
 @router.get("/cases/{case_id}/notes", response_model=list[NoteOut])
@@ -90,7 +91,8 @@ def list_notes(case_id: str, session: SessionDep, user: CurrentUser, now: Now) -
 @router.post("/cases/{case_id}/notes", response_model=NoteOut, status_code=201)
 def add_note(case_id: str, body: NoteIn, session: SessionDep, user: CurrentUser, now: Now) -> NoteOut:
     """Add a note to the case."""
-    return NoteOut.model_validate(services.add_note(session=session, user=user, case_id=case_id, text=body.text, now=now))
+    note = services.add_note(session=session, user=user, case_id=case_id, text=body.text, now=now)
+    return NoteOut.model_validate(note)
 
 
 @router.get("/cases/{case_id}/letters", response_model=list[LetterOut])
@@ -105,7 +107,8 @@ def download_letter(letter_id: str, fmt: str, session: SessionDep, user: Current
     """Download a letter as DOCX or PDF (the download is audited)."""
     content, media_type, filename = letter_service.letter_file(session=session, user=user, letter_id=letter_id,
                                                                fmt=fmt, now=now)
-    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    disposition = f'attachment; filename="{filename}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.post("/letters/{letter_id}/approve", response_model=LetterOut)

@@ -35,7 +35,7 @@ def submitted_values(form_definition, posted: FormData) -> dict[str, Any]:
     return values
 
 
-def _task_page(request: Request, view: services.TaskView, user, now, *, values=None, errors=None,
+def _task_page(request: Request, session, view: services.TaskView, user, now, *, values=None, errors=None,
                problem: str | None = None, status_code: int = 200) -> Response:
     if values is None:
         values = view.draft.data if view.draft is not None else (
@@ -63,6 +63,7 @@ def _task_page(request: Request, view: services.TaskView, user, now, *, values=N
         "may_work": services.may_work_on(user, view.task),
         "may_review": services.has_role(user, "consulent", "teamleider"),
         "compact_timeline": True,
+        "colleagues": services.colleagues(session=session, user=user) if services.has_role(user, "teamleider") else [],
     }
     return render(request, "task.html", context, status_code=status_code)
 
@@ -72,7 +73,7 @@ def task_page(task_id: str, request: Request, session: SessionDep, runtime: Runt
               now: Now) -> Response:
     """Show the task's form beside the case dossier (a saved draft is filled in)."""
     view = services.task_view(session=session, runtime=runtime, user=user, task_id=task_id, now=now)
-    return _task_page(request, view, user, now)
+    return _task_page(request, session, view, user, now)
 
 
 @router.post("/taken/{task_id}")
@@ -100,11 +101,11 @@ def submit_task(task_id: str, request: Request, session: SessionDep, runtime: Ru
         case = services.complete(session=session, runtime=runtime, user=user, task_id=task_id, data=values,
                                  expected_version=int(version) if version.isdigit() else None)
     except Invalid as exc:
-        return _task_page(request, view, user, now, values=values, errors=exc.field_errors or {"": exc.message},
-                          status_code=422)
+        errors = exc.field_errors or {"": exc.message}
+        return _task_page(request, session, view, user, now, values=values, errors=errors, status_code=422)
     except Conflict as exc:
         session.refresh(view.case)
-        return _task_page(request, view, user, now, values=values, problem=exc.message, status_code=409)
+        return _task_page(request, session, view, user, now, values=values, problem=exc.message, status_code=409)
     flash(request, f"'{view.task.name}' is afgerond.")
     return RedirectResponse(_next_page(session, user, case), status_code=303)
 

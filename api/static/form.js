@@ -2,6 +2,11 @@
 // exactly as it does on submit, so the page without this script behaves the same after a submit.
 (function () {
   "use strict";
+  // After a refused submit, take keyboard and screen-reader users straight to what needs fixing.
+  var message = document.querySelector(".regie-error-summary, #task-problem");
+  if (message) {
+    message.focus();
+  }
   var form = document.querySelector("form[data-visibility-url]");
   if (!form || !window.fetch || !window.FormData || !form.querySelector(".regie-conditional")) {
     return;

@@ -75,7 +75,8 @@ def test_notes_are_added_listed_and_audited_without_their_text(login, runtime, c
     assert anna.api("POST", f"/api/cases/{case_id}/notes", json={"text": "  "}).status_code == 422
     added = anna.api("POST", f"/api/cases/{case_id}/notes", json={"text": "Belt terug na de vakantie."})
     assert added.status_code == 201 and added.json()["author_name"] == "Anna de Vries"
-    assert [n["text"] for n in login("bert").get(f"/api/cases/{case_id}/notes").json()] == ["Belt terug na de vakantie."]
+    listed = login("bert").get(f"/api/cases/{case_id}/notes").json()
+    assert [n["text"] for n in listed] == ["Belt terug na de vakantie."]
     with transaction(runtime.session_factory) as session:
         row = session.query(AuditEntry).filter_by(case_id=case_id, action="note_added").one()
         assert "Belt" not in str(row.detail)

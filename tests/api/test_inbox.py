@@ -58,7 +58,8 @@ def test_undated_tasks_come_after_dated_ones_across_pages(session, user):
         session.query(UserTask.id).where(UserTask.due_at.is_(None)).scalar_subquery())))
     rows, page = [], 1
     while True:
-        result = list_inbox(session=session, user=user, query=InboxQuery(view="groups", page=page, page_size=7), now=NOW)
+        query = InboxQuery(view="groups", page=page, page_size=7)
+        result = list_inbox(session=session, user=user, query=query, now=NOW)
         rows += result.rows
         if not result.has_next:
             break

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg_runtime(database_url):
     """A runtime on a fresh PostgreSQL schema with two users and the test process."""
-    runtime = build_runtime(Settings(database_url=database_url, clock="database", secret_key="pg-test"), handlers=_handlers())
+    settings = Settings(database_url=database_url, clock="database", secret_key="pg-test")
+    runtime = build_runtime(settings, handlers=_handlers())
     with transaction(runtime.session_factory) as session:
         runtime.clock.set(session, NOW)
         accounts.create_user(session=session, username="anna", password=PASSWORD, display_name="Anna",

@@ -172,3 +172,27 @@ def test_pages_carry_security_headers(login):
     page = login("anna").get("/")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_teamleider_reassigns_from_the_task_page(login, case_ids):
+    (_, task_id), _ = case_ids
+    tess = login("tess")
+    page = tess.get(f"/taken/{task_id}")
+    assert 'action="/taken/toewijzen"' in page.text and "Bert Jansen" in page.text
+    response = tess.post("/taken/toewijzen", {"task_ids": task_id, "assignee": "bert", "reason": "Spreekt Arabisch",
+                                              "next": f"/taken/{task_id}"})
+    assert response.headers["location"] == f"/taken/{task_id}"
+    assert "Op naam van bert" in tess.get(f"/taken/{task_id}").text
+    assert 'action="/taken/toewijzen"' not in login("anna").get(f"/taken/{task_id}").text
+
+
+def test_beheerder_retries_an_incident_from_the_case_page(login, runtime):
+    from tests.api.test_api_cases import _incident_case
+
+    case_id, incident_id = _incident_case(runtime)
+    assert "Opnieuw proberen" not in login("anna").get(f"/zaken/{case_id}").text
+    bea = login("bea")
+    page = bea.get(f"/zaken/{case_id}")
+    assert "Storingen" in page.text and f'action="/storingen/{incident_id}/opnieuw"' in page.text
+    response = bea.post(f"/storingen/{incident_id}/opnieuw")
+    assert response.status_code == 303 and response.headers["location"] == f"/zaken/{case_id}"
