@@ -108,7 +108,27 @@ def spec_is_shareable(spec, subprocess_specs: dict) -> bool:
 
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     """Return the case state of `workflow` (no spec), ready for a JSON column."""
-    return _STATE.registry.convert(workflow)
+    state = _STATE.registry.convert(workflow)
+    _typed_task_data(state)
+    for sub in state.get("subprocesses", {}).values():
+        _typed_task_data(sub)
+    return state
+
+
+def _typed_task_data(workflow_dict: dict[str, Any]) -> None:
+    """Apply the registry's type converters to task data.
+
+    SpiffWorkflow 3.2's TaskConverter stores each task's data (or its delta against
+    the parent) without passing it through the registry, so a Decimal or a date in
+    case data would come back as a string. Restoring already runs the registry.
+    """
+    convert = _STATE.registry.convert
+    for task in workflow_dict.get("tasks", {}).values():
+        if task.get("data"):
+            task["data"] = convert(task["data"])
+        delta = task.get("delta") or {}
+        if delta.get("updates"):
+            delta["updates"] = convert(delta["updates"])
 
 
 def load_state(state: dict[str, Any], fmt: int, spec, subprocess_specs) -> BpmnWorkflow:

@@ -68,3 +68,23 @@ def test_extensions_reach_the_task_row_and_survive_a_save_restore(deployed):
         assert task.task_spec.extensions["camunda"]["formRef"] == "intake"
         assert task.data["pip_deadline"] is not None
     assert [t.element_id for t in open_tasks(deployed)] == ["Task_Intake"]
+
+
+def test_decimal_and_date_values_keep_their_type_through_save_and_restore(deployed):
+    from datetime import date
+    from decimal import Decimal
+
+    case_id = start(deployed, data={"datum_plicht": "2026-01-05", "consulent": "anna"})
+    with deployed.session_factory.begin() as session:
+        case = session.get(Case, case_id)
+        workflow = deployed.engine.load(session, case)
+        task = workflow.get_tasks(state=__import__("SpiffWorkflow").util.task.TaskState.READY)[0]
+        task.data.update({"boete_bedrag": Decimal("187.50"), "rapport_datum": date(2026, 3, 2)})
+        from engine.serialization import dump_state
+
+        case.state = dump_state(workflow)
+    with deployed.session_factory() as session:
+        case = session.get(Case, case_id)
+        variables = deployed.engine.case_variables(session=session, case=case)
+        assert variables["boete_bedrag"] == Decimal("187.50") and isinstance(variables["boete_bedrag"], Decimal)
+        assert variables["rapport_datum"] == date(2026, 3, 2)
