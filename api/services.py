@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import letters as letter_service
 from engine import accounts, dossier, inbox, notes
-from engine.db.models import Case, User, UserTask
+from engine.db.models import Case, ProcessDefinition, User, UserTask
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.forms import form_data
 from engine.forms.conditions import hidden_ids
@@ -302,8 +303,46 @@ def send_message(
 
 
 def colleagues(*, session: Session, user: User) -> list[User]:
-    """Return the users a task can be assigned to."""
-    return accounts.colleagues(session=session, gemeente=user.gemeente)
+    """Return the users of the gemeente a task can be assigned to (consulenten and teamleiders)."""
+    return [c for c in accounts.colleagues(session=session, gemeente=user.gemeente)
+            if has_role(c, "consulent", "teamleider")]
+
+
+def diagram_page_data(*, session: Session, runtime, user: User, case_id: str) -> dict[str, Any]:
+    """Return what the case page's diagram script needs: the diagrams to draw and the marked elements."""
+    state = diagram(session=session, runtime=runtime, user=user, case_id=case_id)
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    definition = session.get(ProcessDefinition, case.definition_id)
+    return {
+        "diagrams": diagrams_to_show(state, definition.process_id if definition is not None else ""),
+        "active": list(state.active),
+        "completed": list(state.completed),
+        "incidents": list(state.incidents),
+    }
+
+
+def diagrams_to_show(state, main_process_id: str) -> list[dict[str, str]]:
+    """Return the diagrams worth drawing: the case's own process first, then those the case has been in."""
+    marked = set(state.active) | set(state.completed) | set(state.incidents)
+    shown: list[dict[str, str]] = []
+    seen_xml: set[str] = set()
+    ordered = sorted(state.diagrams.items(), key=lambda item: (item[0] != main_process_id, item[0]))
+    for process_id, xml in ordered:
+        names = _process_names(xml)
+        if xml in seen_xml or not (process_id == main_process_id or any(f'id="{e}"' in xml for e in marked)):
+            continue
+        seen_xml.add(xml)
+        shown.append({"id": process_id, "name": names.get(process_id) or process_id, "xml": xml})
+    return shown
+
+
+def _process_names(xml: str) -> dict[str, str]:
+    """Map process ids to their names in a BPMN file."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
+    return {p.get("id"): p.get("name") or "" for p in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")}
 
 
 def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "") -> list[Case]:

@@ -21,13 +21,7 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
               now: Now) -> Response:
     """Show the case: where it is in the diagram, the dossier, letters, notes and what happened."""
     found = services.case_dossier(session=session, runtime=runtime, user=user, case_id=case_id, now=now)
-    state = services.diagram(session=session, runtime=runtime, user=user, case_id=case_id)
-    diagram = {
-        "diagrams": state.diagrams,
-        "active": list(state.active),
-        "completed": list(state.completed),
-        "incidents": list(state.incidents),
-    }
+    diagram = services.diagram_page_data(session=session, runtime=runtime, user=user, case_id=case_id)
     context = {
         "title": f"Dossier {found.case.case_number}",
         "user": user,

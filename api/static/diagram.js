@@ -19,15 +19,19 @@
     });
   }
 
-  Object.keys(data.diagrams || {}).forEach(function (processId, index) {
+  (data.diagrams || []).forEach(function (diagram, index) {
+    var title = document.createElement("h3");
+    title.className = "utrecht-heading-3";
+    title.textContent = diagram.name;
+    host.appendChild(title);
     var box = document.createElement("div");
     box.className = "regie-diagram";
     box.id = "diagram-" + index;
     box.setAttribute("role", "img");
-    box.setAttribute("aria-label", "Procesdiagram " + processId + "; actieve stappen zijn blauw omlijnd");
+    box.setAttribute("aria-label", "Procesdiagram " + diagram.name + "; actieve stappen zijn blauw omlijnd");
     host.appendChild(box);
     var viewer = new window.BpmnJS({ container: box });
-    viewer.importXML(data.diagrams[processId]).then(function () {
+    viewer.importXML(diagram.xml).then(function () {
       var canvas = viewer.get("canvas");
       canvas.zoom("fit-viewport", "auto");
       mark(canvas, viewer.get("elementRegistry"));
