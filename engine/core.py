@@ -180,8 +180,12 @@ class RegieEngine:
     def start_case(self, *, session: Session, process_id: str, gemeente: str, data: Mapping[str, Any],
                    actor: str, business_key: str | None = None, definition_id: str | None = None) -> Case:
         """Start a new case of the latest version of `process_id` for `gemeente`."""
-        if session.get(Gemeente, gemeente) is None:
+        tenant = session.get(Gemeente, gemeente)
+        if tenant is None:
             raise Invalid("Onbekende gemeente", field_errors={"gemeente": "Deze gemeente bestaat niet"})
+        # Local policy switches (brugklas, fines for statushouders, ...) start as case
+        # variables from the gemeente's settings; start data may override them.
+        data = {**(tenant.settings or {}).get("variabelen", {}), **data}
         definition = (session.get(ProcessDefinition, definition_id) if definition_id
                       else latest_definition(session, process_id))
         if definition is None:
@@ -224,14 +228,28 @@ class RegieEngine:
     def _open_task(self, session: Session, task_id: str, gemeente: str | None) -> UserTask:
         row = session.get(UserTask, task_id)
         if row is None or (gemeente is not None and row.gemeente != gemeente):
-            done = session.execute(
-                select(AuditEntry).where(AuditEntry.action == "complete", AuditEntry.element_id.is_not(None))
-                .where(AuditEntry.detail["task_id"].as_string() == task_id)
-            ).scalars().first()
-            if done is not None and (gemeente is None or done.gemeente == gemeente):
-                raise Conflict(f"Deze taak is al afgerond door {done.actor}.")
-            raise NotFound("Deze taak bestaat niet (meer)")
+            self._task_gone(session, task_id, gemeente)
         return row
+
+    def _task_and_locked_case(self, session: Session, task_id: str, gemeente: str | None) -> tuple[UserTask, Case]:
+        """Read an open task and lock its case in one statement."""
+        query = select(UserTask, Case).join(Case, Case.id == UserTask.case_id).where(UserTask.id == task_id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(of=Case)
+        found = session.execute(query.execution_options(populate_existing=True)).first()
+        if found is None or (gemeente is not None and found[0].gemeente != gemeente):
+            self._task_gone(session, task_id, gemeente)
+        return found[0], found[1]
+
+    def _task_gone(self, session: Session, task_id: str, gemeente: str | None) -> None:
+        """Raise Conflict when someone completed the task, else NotFound."""
+        done = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "complete", AuditEntry.element_id.is_not(None))
+            .where(AuditEntry.detail["task_id"].as_string() == task_id)
+        ).scalars().first()
+        if done is not None and (gemeente is None or done.gemeente == gemeente):
+            raise Conflict(f"Deze taak is al afgerond door {done.actor}.")
+        raise NotFound("Deze taak bestaat niet (meer)")
 
     def form_for_task(self, *, session: Session, task_id: str, gemeente: str | None = None):
         """Return the parsed form of an open task, or None when it has none."""
@@ -240,8 +258,7 @@ class RegieEngine:
     def complete_task(self, *, session: Session, task_id: str, data: Mapping[str, Any], actor: str,
                       expected_version: int | None = None, gemeente: str | None = None) -> Case:
         """Complete an open user task with `data` (validated against its form first)."""
-        row = self._open_task(session, task_id, gemeente)
-        case = self.lock_case(session, row.case_id)
+        row, case = self._task_and_locked_case(session, task_id, gemeente)
         if expected_version is not None and case.version != expected_version:
             raise Conflict("Iemand anders heeft dit dossier net gewijzigd. Uw invoer is bewaard; kijk het opnieuw na.")
         now = self.now(session)

@@ -169,6 +169,7 @@ class UserTask(Base):
 
     __table_args__ = (
         Index("ix_user_tasks_gemeente_assignee_due", "gemeente", "assignee", "due_at"),
+        Index("ix_user_tasks_gemeente_due", "gemeente", "due_at"),
     )
 
 

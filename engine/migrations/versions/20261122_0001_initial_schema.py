@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 11:01:09.007144
+Create Date: 2026-11-22 11:23:46.492043
 """
 
 from alembic import op
@@ -333,6 +333,7 @@ def upgrade() -> None:
     with op.batch_alter_table('user_tasks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_tasks_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_user_tasks_gemeente_assignee_due', ['gemeente', 'assignee', 'due_at'], unique=False)
+        batch_op.create_index('ix_user_tasks_gemeente_due', ['gemeente', 'due_at'], unique=False)
 
     op.create_table('task_candidates',
     sa.Column('task_id', sa.String(length=36), nullable=False),
@@ -357,6 +358,7 @@ def downgrade() -> None:
 
     op.drop_table('task_candidates')
     with op.batch_alter_table('user_tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_tasks_gemeente_due')
         batch_op.drop_index('ix_user_tasks_gemeente_assignee_due')
         batch_op.drop_index(batch_op.f('ix_user_tasks_case_id'))
 
