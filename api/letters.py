@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 from engine import dossier
 from engine.db.models import Case, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine import letter_flow
 from engine.letters import archive as letter_archive
-from engine.letters import review as letter_review
-from engine.letters.archive import LetterError
 from engine.letters.models import Letter
 
 LETTER_FORMATS = {
@@ -67,28 +66,16 @@ def _letter_to_review(session: Session, user: User, letter_id: int) -> Letter:
 def approve_letter(*, session: Session, runtime, user: User, letter_id: int, now: datetime) -> Letter:
     """Approve a letter waiting for review; the case then continues past its letter step."""
     letter = _letter_to_review(session, user, letter_id)
-    try:
-        outcome = letter_review.approve_letter(session=session, letter_id=letter.id, actor=user.username, now=now)
-    except LetterError as exc:
-        raise Conflict(str(exc)) from None
-    if outcome.get("task_id"):
-        runtime.engine.complete_service_task(
-            session=session,
-            case_id=outcome["case_id"],
-            task_id=outcome["task_id"],
-            data=outcome.get("variables") or {},
-            actor=user.username,
-        )
+    letter_flow.approve(runtime.engine, session=session, letter_id=letter.id, actor=user.username,
+                        gemeente=user.gemeente)
     return letter
 
 
-def reject_letter(*, session: Session, user: User, letter_id: int, reason: str, now: datetime) -> Letter:
-    """Reject a letter waiting for review, with the reason."""
+def reject_letter(*, session: Session, runtime, user: User, letter_id: int, reason: str, now: datetime) -> Letter:
+    """Send a letter back with the reason; its step becomes an incident until the data is right."""
     letter = _letter_to_review(session, user, letter_id)
     if not reason.strip():
         raise Invalid("Geef een reden.", field_errors={"reason": "Schrijf waarom de brief niet goed is."})
-    try:
-        letter_review.reject_letter(session=session, letter_id=letter.id, actor=user.username, now=now, reason=reason)
-    except LetterError as exc:
-        raise Conflict(str(exc)) from None
+    letter_flow.send_back(runtime.engine, session=session, letter_id=letter.id, actor=user.username, reason=reason,
+                          gemeente=user.gemeente)
     return letter

@@ -119,9 +119,9 @@ def approve_letter(letter_id: int, session: SessionDep, runtime: Runtime, user: 
 
 
 @router.post("/letters/{letter_id}/reject", response_model=LetterOut)
-def reject_letter(letter_id: int, body: RejectIn, session: SessionDep, user: CurrentUser, now: Now) -> LetterOut:
+def reject_letter(letter_id: int, body: RejectIn, session: SessionDep, runtime: Runtime, user: CurrentUser, now: Now) -> LetterOut:
     """Reject a letter waiting for review, with the reason."""
-    return letter_out(letter_service.reject_letter(session=session, user=user, letter_id=letter_id,
+    return letter_out(letter_service.reject_letter(session=session, runtime=runtime, user=user, letter_id=letter_id,
                                                    reason=body.reason, now=now))
 
 

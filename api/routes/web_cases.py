@@ -69,10 +69,10 @@ def approve_letter(letter_id: int, request: Request, session: SessionDep, runtim
 
 
 @router.post("/brieven/{letter_id}/afkeuren")
-def reject_letter(letter_id: int, request: Request, session: SessionDep, user: WebUser, now: Now,
+def reject_letter(letter_id: int, request: Request, session: SessionDep, runtime: Runtime, user: WebUser, now: Now,
                   posted: FormDep) -> Response:
     """Reject a letter waiting for review, with a reason."""
-    letter = letter_service.reject_letter(session=session, user=user, letter_id=letter_id,
+    letter = letter_service.reject_letter(session=session, runtime=runtime, user=user, letter_id=letter_id,
                                     reason=str(posted.get("reason") or ""), now=now)
     flash(request, f"Brief {letter.kenmerk} is afgekeurd.")
     return RedirectResponse(f"/zaken/{letter.case_id}", status_code=303)

@@ -64,3 +64,21 @@ def test_reads_of_notes_letters_and_diagram_are_audited(login, runtime):
     with transaction(runtime.session_factory) as session:
         reads = [e.detail["what"] for e in session.query(AuditEntry).filter_by(case_id=case_id, action="view")]
     assert reads == ["notes", "letters", "diagram", f"letter:{letter_id}"]
+
+
+
+def test_a_letter_sent_back_becomes_an_incident_and_a_retry_renders_it_again(login, runtime):
+    from engine.db.models import Incident
+    from engine.letters.archive import list_letters
+
+    case_id, letter_id = _case_with_letter_in_review(runtime)
+    rejected = login("bert").api("POST", f"/api/letters/{letter_id}/reject", json={"reason": "Adres klopt niet"})
+    assert rejected.status_code == 200 and rejected.json()["status"] == "afgekeurd"
+    with transaction(runtime.session_factory) as session:
+        incident = session.query(Incident).filter_by(case_id=case_id, resolved_at=None).one()
+        assert incident.kind == "letter_rejected" and "Adres klopt niet" in incident.message
+    with transaction(runtime.session_factory) as session:
+        runtime.engine.retry_incident(session=session, incident_id=incident.id, actor="bea")
+    with transaction(runtime.session_factory) as session:
+        statuses = [letter.status for letter in list_letters(session=session, case_id=case_id)]
+    assert sorted(statuses) == ["afgekeurd", "ter_controle"]
