@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry, Case
@@ -38,16 +39,16 @@ def record(
     gemeente: str | None = None,
     element_id: str | None = None,
     detail: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one audit row (in the caller's transaction)."""
-    entry = AuditEntry(
-        at=at,
-        actor=actor,
-        gemeente=case.gemeente if case is not None else gemeente,
-        case_id=case.id if case is not None else case_id,
-        action=action,
-        element_id=element_id,
-        detail=dict(detail or {}),
-    )
-    session.add(entry)
-    return entry
+) -> None:
+    """Append one audit row (in the caller's transaction, written at once)."""
+    # A plain INSERT on the session's connection: audit rows are never read back
+    # as objects in the command that writes them, so the unit of work can skip them.
+    session.connection().execute(insert(AuditEntry.__table__), {
+        "at": at,
+        "actor": actor,
+        "gemeente": case.gemeente if case is not None else gemeente,
+        "case_id": case.id if case is not None else case_id,
+        "action": action,
+        "element_id": element_id,
+        "detail": dict(detail or {}),
+    })

@@ -97,19 +97,24 @@ class CaseRunner:
         # The rows of a saved case mirror its ready user tasks and waiting timers, so
         # what exists now is known without a query; `full_sync` re-reads the rows.
         self.full_sync = full_sync
-        self.ready_before = set(self._ready_user_tasks())
-        self.timers_before = self._waiting_timers()
-        self.variables_before = current_variables(workflow)
+        tasks = all_tasks(workflow)
+        open_tasks = [t for t in tasks if t.state & OPEN]
+        self.ready_before = set(self._ready_user_tasks(open_tasks))
+        self.timers_before = self._waiting_timers(open_tasks)
+        self.variables_before = current_variables(workflow, open_tasks)
         self.started_at = _time.time()
-        open_mask = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-        self.data_before = {t.id: dict(t.data) for t in workflow.get_tasks(state=open_mask)}
+        self.data_before = {t.id: dict(t.data) for t in open_tasks}
 
-    def _ready_user_tasks(self) -> dict[str, Any]:
-        return {str(t.id): t for t in self.workflow.get_tasks(state=TaskState.READY) if is_user_task(t)}
+    def _ready_user_tasks(self, tasks=None) -> dict[str, Any]:
+        tasks = tasks if tasks is not None else all_tasks(self.workflow)
+        return {str(t.id): t for t in tasks if t.state == TaskState.READY and is_user_task(t)}
 
-    def _waiting_timers(self) -> dict[str, tuple]:
+    def _waiting_timers(self, tasks=None) -> dict[str, tuple]:
         timers = {}
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+        tasks = tasks if tasks is not None else all_tasks(self.workflow)
+        for task in tasks:
+            if task.state != TaskState.WAITING:
+                continue
             due = timer_due(task)
             if due is not None:
                 timers[str(task.id)] = (task.task_spec.bpmn_id, task.task_spec.bpmn_name, due)
@@ -126,8 +131,8 @@ class CaseRunner:
             self._steps()
             blocked: set[str] | None = None
             for _ in range(MAX_SERVICE_ROUNDS):
-                started = [t for t in self.workflow.get_tasks(state=TaskState.STARTED)
-                           if isinstance(t.task_spec, ExternalServiceTask)]
+                started = [t for t in all_tasks(self.workflow)
+                           if t.state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask)]
                 if started and blocked is None:
                     blocked = self._blocked_service_tasks()
                 pending = [t for t in started if str(t.id) not in (blocked or set())]
@@ -164,12 +169,12 @@ class CaseRunner:
         command are merged, newest last, and given to every open task, and to the
         parents that waiting events copy their data from again.
         """
-        open_mask = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-        active = [t for t in self.workflow.get_tasks(state=open_mask) if not _in_multi_instance(t)]
+        tasks = all_tasks(self.workflow)
+        active = [t for t in tasks if t.state & OPEN and not _in_multi_instance(t)]
         if len(active) < 2:
             return
-        completed = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-                     if t.last_state_change >= self.started_at and not _in_multi_instance(t)]
+        completed = [t for t in tasks if t.state == TaskState.COMPLETED
+                     and t.last_state_change >= self.started_at and not _in_multi_instance(t)]
         merged: dict[str, Any] = {}
         for task in sorted(completed, key=lambda t: t.last_state_change):
             before = self.data_before.get(task.id, self.variables_before)
@@ -265,26 +270,23 @@ class CaseRunner:
 
     def save(self) -> None:
         """Write state, open-task rows, timer rows and summary columns of the case."""
-        self._sync_user_tasks()
-        self._sync_timers()
-        variables = self.variables()
-        for name in SUMMARY_FIELDS:
-            value = variables.get(name)
-            if value is not None:
-                setattr(self.case, name, str(value)[:200])
+        tasks = all_tasks(self.workflow)
+        self._sync_user_tasks(tasks)
+        self._sync_timers(tasks)
+        variables = current_variables(self.workflow, tasks)
+        values: dict[str, Any] = {name: str(variables[name])[:200] for name in SUMMARY_FIELDS
+                                  if variables.get(name) is not None}
         if self.workflow.completed and self.case.status == "active":
-            self.case.status = "completed"
-        self.case.state = dump_state(self.workflow)
-        self.case.state_format = STATE_FORMAT
-        self.case.updated_at = self.now
-        self.session.flush()
+            values["status"] = "completed"
+        values.update(state=dump_state(self.workflow), state_format=STATE_FORMAT, updated_at=self.now)
+        write_case(self.session, self.case, values)
 
     def variables(self) -> dict[str, Any]:
         """Return the case's current variables (data of the newest open or last task)."""
         return current_variables(self.workflow)
 
-    def _sync_user_tasks(self) -> None:
-        ready = self._ready_user_tasks()
+    def _sync_user_tasks(self, tasks: list) -> None:
+        ready = self._ready_user_tasks(tasks)
         if self.full_sync:
             rows = set(self.session.execute(select(UserTask.id).where(UserTask.case_id == self.case.id)).scalars())
         else:
@@ -348,8 +350,8 @@ class CaseRunner:
             form_key=cam.get("formKey"), properties=props, created_at=self.now,
         )
 
-    def _sync_timers(self) -> None:
-        timers = self._waiting_timers()
+    def _sync_timers(self, tasks: list) -> None:
+        timers = self._waiting_timers(tasks)
         if timers == self.timers_before and not self.full_sync:
             return
         conn = self.session.connection()
@@ -368,11 +370,45 @@ def _in_multi_instance(task) -> bool:
     return parent is not None and isinstance(parent.task_spec, MultiInstanceTask)
 
 
-def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
+OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def write_case(session: Session, case: Case, values: dict[str, Any]) -> None:
+    """Update a case row only if nobody changed it since it was read (its version), else StaleDataError.
+
+    One plain UPDATE ... WHERE version = <read version>; the object then holds the
+    written values as committed state, so the unit of work does not write it again.
+    """
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if case in session.dirty:
+        session.flush()
+    values = {**values, "version": case.version + 1}
+    table = Case.__table__
+    result = session.connection().execute(
+        update(table).where(table.c.id == case.id, table.c.version == case.version).values(**values))
+    if result.rowcount != 1:
+        raise StaleDataError(f"case {case.id} was changed by someone else")
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+
+
+def all_tasks(workflow: BpmnWorkflow) -> list:
+    """Return every task of the workflow and its subprocesses (one pass, no tree walk)."""
+    tasks = list(workflow.tasks.values())
+    for sub in workflow.subprocesses.values():
+        tasks.extend(sub.tasks.values())
+    return tasks
+
+
+def current_variables(workflow: BpmnWorkflow, tasks: list | None = None) -> dict[str, Any]:
     """Return the variables a person would call 'the case data' right now."""
     if workflow.completed:
         return dict(workflow.data)
-    candidates = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+    tasks = tasks if tasks is not None else all_tasks(workflow)
+    candidates = [t for t in tasks if t.state & (OPEN | TaskState.ERROR)]
     if candidates:
         newest = max(candidates, key=lambda t: t.last_state_change)
         merged: dict[str, Any] = {}

@@ -378,7 +378,7 @@ def run_scenario_files(files: list[Path], *, out) -> int:
         try:
             result = run_scenario(path)
         except ScenarioError as exc:
-            out.print(f"[red]FOUT[/red] {path}: {exc}")
+            out.print(f"FOUT {path}: {exc}", markup=False)
             failed += 1
             continue
         if result.passed:
@@ -387,6 +387,6 @@ def run_scenario_files(files: list[Path], *, out) -> int:
             failed += 1
             out.print(f"[red]FAALT[/red] {path.name}: {result.scenario.name}")
             for failure in result.failures:
-                out.print("  " + failure)
+                out.print("  " + failure, markup=False)
     out.print(f"{len(paths) - failed} passed, {failed} failed")
     return failed

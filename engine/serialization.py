@@ -138,7 +138,11 @@ def load_state(state: dict[str, Any], fmt: int, spec, subprocess_specs) -> BpmnW
         fmt += 1
     if fmt != STATE_FORMAT:
         raise ValueError(f"case state format {fmt} is newer than this Regie ({STATE_FORMAT})")
-    return _STATE.registry.restore(deepcopy(state), spec=spec, subprocess_specs=subprocess_specs)
+    # Restoring pops keys from the workflow and subprocess dicts (not from task dicts):
+    # copy just those levels so the stored state stays intact for a second load.
+    state = dict(state)
+    state["subprocesses"] = {k: dict(v) for k, v in state.get("subprocesses", {}).items()}
+    return _STATE.registry.restore(state, spec=spec, subprocess_specs=subprocess_specs)
 
 
 def full_serializer() -> BpmnWorkflowSerializer:

@@ -42,18 +42,23 @@ class FiredTimer:
     fired_at: datetime
 
 
-def _next_due(session: Session, horizon: datetime, skip: set[int]) -> Timer | None:
-    query = select(Timer).where(Timer.due_at <= horizon).order_by(Timer.due_at, Timer.id).limit(1)
-    if skip:
-        query = query.where(Timer.id.not_in(skip))
+BATCH = 100
+
+
+def _claim(session: Session, timer_id: int) -> bool:
+    """Claim one timer row for this transaction (PostgreSQL: skip it if another worker holds it)."""
+    query = select(Timer.id).where(Timer.id == timer_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return session.execute(query).scalar_one_or_none()
+    return session.execute(query).scalar_one_or_none() is not None
 
 
-def fire_one(engine: "RegieEngine", session: Session, timer: Timer, fire_at: datetime) -> list[FiredTimer]:
-    """Fire every timer of the timer's case that is due at `fire_at` (caller commits)."""
-    case = engine.lock_case(session, timer.case_id)
+def fire_one(engine: "RegieEngine", session: Session, case_id: str, fire_at: datetime) -> tuple[list[FiredTimer], datetime | None]:
+    """Fire every timer of a case that is due at `fire_at` (caller commits).
+
+    Returns what fired and when the case's next timer is due.
+    """
+    case = engine.lock_case(session, case_id)
     workflow = engine.load(session, case)
     due_before = {}
     from SpiffWorkflow.util.task import TaskState
@@ -73,7 +78,8 @@ def fire_one(engine: "RegieEngine", session: Session, timer: Timer, fire_at: dat
             audit.record(session=session, actor=SYSTEM_ACTOR, action="timer", at=fire_at, case=case,
                          element_id=task.task_spec.bpmn_id, detail={"task_id": tid, "due_at": due.isoformat()})
     engine._finish(runner)
-    return fired
+    upcoming = [due for (_e, _n, due) in runner._waiting_timers().values()]
+    return fired, min(upcoming) if upcoming else None
 
 
 def fire_due_timers(
@@ -84,34 +90,60 @@ def fire_due_timers(
     on_fired: Callable[[FiredTimer], None] | None = None,
     limit: int | None = None,
 ) -> list[FiredTimer]:
-    """Fire due timers up to `until` (default: now), moving a database clock along in due order."""
+    """Fire due timers up to `until` (default: now) in due order, one transaction per case.
+
+    With a database clock and `until`, the clock moves along with the timers and ends
+    at `until`. Due timers are read in batches; a batch is cut short when a firing
+    creates a timer due before the batch's next one, so the order holds across cases.
+    """
     fired: list[FiredTimer] = []
     skip: set[int] = set()
+    moving_clock = until is not None and isinstance(engine.clock, DatabaseClock)
     while limit is None or len(fired) < limit:
-        batch: list[FiredTimer] = []
         with session_factory() as session:
+            now = engine.now(session)
+            horizon = until or now
+            query = select(Timer.id, Timer.case_id, Timer.due_at).where(Timer.due_at <= horizon)
+            if skip:
+                query = query.where(Timer.id.not_in(skip))
+            rows = session.execute(query.order_by(Timer.due_at, Timer.id).limit(BATCH)).all()
+        if not rows:
+            break
+        fire_at = now
+        done_cases: set[str] = set()
+        earliest_new: datetime | None = None
+        for timer_id, case_id, due_at in rows:
+            if case_id in done_cases:
+                continue
+            if earliest_new is not None and earliest_new < due_at:
+                break  # a case fired in this batch has a timer due before this one: read again
+            fire_at = max(now, due_at + timedelta(seconds=1))
+            if moving_clock:
+                fire_at = min(fire_at, max(until, now))
             try:
-                with session.begin():
-                    now = engine.now(session)
-                    horizon = until or now
-                    timer = _next_due(session, horizon, skip)
-                    if timer is None:
-                        if until is not None and isinstance(engine.clock, DatabaseClock) and until > now:
-                            engine.clock.set(session, until)
-                        break
-                    timer_id = timer.id
-                    fire_at = max(now, timer.due_at + timedelta(seconds=1))
-                    if until is not None and isinstance(engine.clock, DatabaseClock):
-                        fire_at = min(fire_at, max(until, now))
-                        engine.clock.set(session, max(fire_at, now))
-                    batch = fire_one(engine, session, timer, fire_at)
+                with session_factory.begin() as session:
+                    if not _claim(session, timer_id):
+                        continue
+                    batch, next_due = fire_one(engine, session, case_id, fire_at)
             except (Conflict, StaleDataError):
                 skip.add(timer_id)
                 continue
+            done_cases.add(case_id)
             if not batch:
                 skip.add(timer_id)
-        for item in batch:
-            fired.append(item)
-            if on_fired is not None:
-                on_fired(item)
+            for item in batch:
+                fired.append(item)
+                if on_fired is not None:
+                    on_fired(item)
+            if next_due is not None and (earliest_new is None or next_due < earliest_new):
+                earliest_new = next_due
+            if limit is not None and len(fired) >= limit:
+                break
+        if moving_clock:
+            with session_factory.begin() as session:
+                engine.clock.set(session, max(fire_at, engine.now(session)))
+    if moving_clock:
+        with session_factory.begin() as session:
+            if until > engine.now(session):
+                engine.clock.set(session, until)
     return fired
