@@ -9,6 +9,7 @@ state. The format is documented in the README ("Scenarios").
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import tempfile
@@ -111,7 +112,9 @@ def prepared_database(processes_dir: Path | None = None, forms_dir: Path | None 
     from engine.deployment import kind_of
     from engine.runtime import build_runtime
 
-    path = Path(tempfile.mkdtemp(prefix="regie-scenarios-")) / "template.sqlite"
+    folder = Path(tempfile.mkdtemp(prefix="regie-scenarios-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "template.sqlite"
     rt = build_runtime(Settings(database_url=f"sqlite:///{path}", clock="database"), migrate=False)
     metadata.create_all(rt.db)
     files = [(f.name, f.read_bytes()) for d in (processes_dir, forms_dir) if d.is_dir()
