@@ -46,10 +46,14 @@ BATCH = 100
 
 
 def _claim(session: Session, timer_id: int) -> bool:
-    """Claim one timer row for this transaction (PostgreSQL: skip it if another worker holds it)."""
-    query = select(Timer.id).where(Timer.id == timer_id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    """Claim one timer row for this transaction (PostgreSQL: skip it if another worker holds it).
+
+    SQLite has one writer at a time and the case's version column refuses a second
+    firing, so there is nothing to claim there.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    query = select(Timer.id).where(Timer.id == timer_id).with_for_update(skip_locked=True)
     return session.execute(query).scalar_one_or_none() is not None
 
 
