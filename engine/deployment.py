@@ -36,6 +36,7 @@ from engine.parser import RegieParser
 from engine.scripting import RegieScriptEngine
 from engine.serialization import dump_state, serialize_spec
 from engine.validation import DeploymentIndex, errors_of, validate_bpmn
+from engine.variable_check import find_unknown_variables
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -164,6 +165,7 @@ def deploy(
         specs = _build_specs(session, bpmn, problems)
     if errors_of(problems):
         raise DeployRefused(problems)
+    problems.extend(find_unknown_variables(bpmn=bpmn, dmn=dmn, forms=forms, session=session))
 
     content_hash = _sha(b"".join(_sha(n.encode()).encode() + _sha(c).encode() for n, c in files))
     existing = session.execute(
