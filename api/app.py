@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api import errors
-from api.routes import api_cases, api_tasks, web_auth, web_cases, web_inbox, web_tasks
+from api.routes import api_cases, api_tasks, post, web_auth, web_cases, web_inbox, web_tasks
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.templating import build_templates
 from engine.config import PROJECT_ROOT, Settings
@@ -84,7 +84,8 @@ def create_app(runtime=None) -> FastAPI:
             app.mount(f"/static/{name}", StaticFiles(directory=directory), name=f"static-{name}")
     for module in (api_tasks, api_cases):
         app.include_router(module.router, prefix="/api")
-    for module in (web_auth, web_inbox, web_tasks, web_cases):
+    app.include_router(post.api_router, prefix="/api")
+    for module in (web_auth, web_inbox, web_tasks, web_cases, post):
         app.include_router(module.router, include_in_schema=False)
     if importlib.util.find_spec("api.engine_rest") is not None:
         engine_rest = importlib.import_module("api.engine_rest")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -79,3 +79,31 @@ def reject_letter(*, session: Session, runtime, user: User, letter_id: int, reas
     letter_flow.send_back(runtime.engine, session=session, letter_id=letter.id, actor=user.username, reason=reason,
                           gemeente=user.gemeente)
     return letter
+
+
+def postal_letters(*, session: Session, user: User, day: date) -> list[Letter]:
+    """List the letters approved for the post on `day` and not yet printed (teamleider, beheerder)."""
+    from engine.letters.print_batch import letters_to_print
+
+    if not _has_role(user, "teamleider", "beheerder"):
+        raise Forbidden("Alleen een teamleider of beheerder maakt de printbatch.")
+    return letters_to_print(session=session, gemeente=user.gemeente, day=day)
+
+
+def make_print_batch(*, session: Session, user: User, day: date, now: datetime) -> bytes:
+    """Return one PDF of the day's postal letters and mark them sent (teamleider, beheerder)."""
+    from engine.letters.archive import LetterError
+    from engine.letters.print_batch import print_batch
+
+    postal_letters(session=session, user=user, day=day)
+    try:
+        return print_batch(session=session, gemeente=user.gemeente, day=day, actor=user.username, now=now)
+    except LetterError as exc:
+        raise Conflict(str(exc)) from None
+
+
+def pdf_available() -> bool:
+    """Tell whether PDF/A copies can be made here (LibreOffice installed)."""
+    from engine.letters.pdf import pdf_available as available
+
+    return available()

@@ -257,6 +257,29 @@ def migrate(case_id: str, actor: str = typer.Option("beheerder", help=ACTOR_HELP
 
 
 @app.command()
+def printbatch(out: Path = typer.Argument(..., help="Where to write the PDF."),
+               day: Optional[str] = typer.Option(None, help="YYYY-MM-DD; default: today on the clock."),
+               gemeente: str = typer.Option("demo"), actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
+    """Write one PDF of the day's approved postal letters for the print street; marks them sent."""
+    from datetime import date as _date
+
+    from engine.letters.archive import LetterError
+    from engine.letters.print_batch import print_batch
+    from engine.scripting import LOCAL_TZ
+
+    rt = _runtime()
+    try:
+        with rt.session_factory.begin() as session:
+            now = rt.clock.now(session)
+            chosen = _date.fromisoformat(day) if day else now.astimezone(LOCAL_TZ).date()
+            pdf = print_batch(session=session, gemeente=gemeente, day=chosen, actor=actor, now=now)
+    except (LetterError, ValueError) as exc:
+        _fail(str(exc))
+    out.write_bytes(pdf)
+    console.print(f"Printbatch van {chosen:%Y-%m-%d} geschreven naar {out}")
+
+
+@app.command()
 def scenario(files: list[Path]) -> None:
     """Run YAML scenarios; exit 0 only when every expectation holds."""
     from engine.scenario import run_scenario_files
