@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -32,7 +33,9 @@ NODE_MODULES = PROJECT_ROOT / "node_modules"
 VENDOR_DIRS = {
     "utrecht": NODE_MODULES / "@utrecht" / "component-library-css" / "dist",
     "bpmn-js": NODE_MODULES / "bpmn-js" / "dist",
+    "swagger-ui": NODE_MODULES / "swagger-ui-dist",
 }
+DOCS_URL = "/api/docs"
 
 
 def create_app(runtime=None) -> FastAPI:
@@ -52,7 +55,7 @@ def create_app(runtime=None) -> FastAPI:
         title="Regie",
         summary="Procesregie Wet inburgering 2021: taken, zaken, brieven.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -73,8 +76,12 @@ def create_app(runtime=None) -> FastAPI:
         """Add the security headers to every response."""
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
-        # The developer docs page (Swagger UI) loads its own assets; every other page is locked down.
-        if request.url.path != app.docs_url:
+        # The developer docs page (Swagger UI, served from local files) starts itself with an
+        # inline script; every other page is locked down completely.
+        if request.url.path == DOCS_URL:
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY.replace(
+                "script-src 'self'", "script-src 'self' 'unsafe-inline'"))
+        else:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
@@ -87,6 +94,14 @@ def create_app(runtime=None) -> FastAPI:
     app.include_router(post.api_router, prefix="/api")
     for module in (web_auth, web_inbox, web_tasks, web_cases, post):
         app.include_router(module.router, include_in_schema=False)
+    @app.get(DOCS_URL, include_in_schema=False)
+    def api_docs():
+        """Show the JSON API's OpenAPI description (Swagger UI from local files, no CDN)."""
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="Regie API",
+                                   swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/static/app/favicon.svg")
+
     if importlib.util.find_spec("api.engine_rest") is not None:
         engine_rest = importlib.import_module("api.engine_rest")
         app.include_router(engine_rest.router, prefix="/engine-rest")

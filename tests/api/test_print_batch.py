@@ -36,3 +36,4 @@ def test_print_batch_returns_one_pdf_and_marks_the_letters_sent(login, runtime):
         assert get_letter(session=session, letter_id=letter_id).status == "verzonden"
     again = login("tess").api("POST", "/api/letters/print-batch", json={"day": DAY})
     assert again.status_code == 409 and "Geen goedgekeurde brieven" in again.json()["detail"]
+
