@@ -116,7 +116,8 @@ def start(process_id: str, gemeente: str = typer.Option("demo"), data: Optional[
 
 @app.command()
 def tasks(group: Optional[str] = typer.Option(None, help="Only tasks of this candidate group."),
-          gemeente: str = typer.Option("demo"), case: Optional[str] = typer.Option(None, help="Case id")) -> None:
+          gemeente: str = typer.Option("demo"), case: Optional[str] = typer.Option(None, help="Case id"),
+          as_json: bool = typer.Option(False, "--json", help="One JSON object per task (for scripts).")) -> None:
     """List open user tasks, earliest due first."""
     from sqlalchemy import select
 
@@ -132,10 +133,18 @@ def tasks(group: Optional[str] = typer.Option(None, help="Only tasks of this can
         if case:
             query = query.where(UserTask.case_id == case)
         rows = session.execute(query.order_by(UserTask.due_at.is_(None), UserTask.due_at).limit(200)).all()
-    table = Table("task id", "dossier", "taak", "groepen", "toegewezen", "deadline")
+    if as_json:
+        for task, number in rows:
+            sys.stdout.write(json.dumps({"id": task.id, "case_id": task.case_id, "case_number": number,
+                                         "element": task.element_id, "name": task.name,
+                                         "groups": task.candidate_groups, "assignee": task.assignee,
+                                         "due": task.due_at.isoformat() if task.due_at else None}) + "\n")
+        return
+    table = Table("dossier", "taak", "groepen", "toegewezen", "deadline")
+    table.add_column("task id", no_wrap=True, min_width=36)
     for task, number in rows:
-        table.add_row(task.id, number, task.name, ",".join(task.candidate_groups), task.assignee or "",
-                      f"{task.due_at:%Y-%m-%d}" if task.due_at else "")
+        table.add_row(number, task.name, ",".join(task.candidate_groups), task.assignee or "",
+                      f"{task.due_at:%Y-%m-%d}" if task.due_at else "", task.id)
     console.print(table)
 
 
