@@ -31,6 +31,7 @@ from engine.deployment import DeployResult, deploy, latest_definition
 from engine.errors import Conflict, Invalid, NotFound
 from engine.handlers import HandlerRegistry
 from engine.messages import MessageOutcome, send_message
+from engine.policy import start_variables
 from engine.migration import MigrationResult, migrate_case
 from engine.runner import CaseRunner, current_variables, is_user_task, task_by_id
 from engine.scripting import DecisionRegistry, RegieScriptEngine
@@ -185,7 +186,7 @@ class RegieEngine:
             raise Invalid("Onbekende gemeente", field_errors={"gemeente": "Deze gemeente bestaat niet"})
         # Local policy switches (brugklas, fines for statushouders, ...) start as case
         # variables from the gemeente's settings; start data may override them.
-        data = {**(tenant.settings or {}).get("variabelen", {}), **data}
+        data = start_variables(tenant.settings, data)
         definition = (session.get(ProcessDefinition, definition_id) if definition_id
                       else latest_definition(session, process_id))
         if definition is None:

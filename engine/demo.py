@@ -107,10 +107,13 @@ def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
             scenarios.append(scenario)
     if not scenarios:
         return []
+    # The longest journeys go to the personas who started longest ago, so early cases have
+    # moved on (leerroute, voortgang, afronding) instead of waiting at an old deadline.
+    scenarios.sort(key=lambda sc: -len(sc.steps))
     first_start = today - timedelta(days=420)
     personas = []
     for i, (voornaam, achternaam) in enumerate(PERSONAS):
-        scenario = scenarios[i % len(scenarios)]
+        scenario = scenarios[(i * len(scenarios)) // len(PERSONAS)]
         start = first_start + timedelta(days=14 * i)
         delta = start - scenario.clock
         data = _shift(dict(scenario.start_data), delta)

@@ -293,6 +293,13 @@ def _same(wanted: Any, value: Any) -> bool:
     return wanted == value
 
 
+def _same_moment(wanted, value: datetime) -> bool:
+    """A date means that day in Dutch time (as task_due); a date-time is compared in UTC."""
+    if isinstance(wanted, date) and not isinstance(wanted, datetime) or (isinstance(wanted, str) and len(wanted) == 10):
+        return str(wanted) == value.astimezone(_amsterdam()).date().isoformat()
+    return _same(wanted, value)
+
+
 def _tasks(wanted, actual):
     return None if sorted(wanted or []) == sorted(actual["tasks"]) else f"expected {sorted(wanted or [])}"
 
@@ -315,7 +322,7 @@ def _variables(wanted, actual):
 def _timers(wanted, actual):
     for timer in wanted:
         element, due = (timer.get("element"), timer.get("due")) if isinstance(timer, dict) else (timer, None)
-        if not any(e == element and (due is None or _same(due, d)) for e, d in actual["timers"]):
+        if not any(e == element and (due is None or _same_moment(due, d)) for e, d in actual["timers"]):
             return f"expected a timer {element}" + (f" due {due}" if due else "")
     return None
 

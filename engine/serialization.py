@@ -129,6 +129,8 @@ def _typed_task_data(workflow_dict: dict[str, Any]) -> None:
         delta = task.get("delta") or {}
         if delta.get("updates"):
             delta["updates"] = convert(delta["updates"])
+        if delta.get("deletions"):
+            delta["deletions"] = sorted(delta["deletions"])  # a set in Spiff: keep the state stable
 
 
 def load_state(state: dict[str, Any], fmt: int, spec, subprocess_specs) -> BpmnWorkflow:

@@ -121,9 +121,8 @@ def fire_due_timers(
                 continue
             if earliest_new is not None and earliest_new < due_at:
                 break  # a case fired in this batch has a timer due before this one: read again
-            fire_at = max(now, due_at + timedelta(seconds=1))
-            if moving_clock:
-                fire_at = min(fire_at, max(until, now))
+            # SpiffWorkflow fires a timer only when its due time lies strictly before now.
+            fire_at = max(now, due_at + timedelta(microseconds=1))
             try:
                 with session_factory.begin() as session:
                     if not _claim(session, timer_id):

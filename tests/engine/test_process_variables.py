@@ -43,3 +43,15 @@ def test_a_value_set_in_one_branch_is_visible_in_the_other_at_once(parallel):
         workflow = parallel.engine.load(session, case)
         task_a = next(t for t in workflow.get_tasks() if t.task_spec.bpmn_id == "Task_A")
         assert task_a.data["uren"] == 40
+
+
+def test_policy_defaults_then_gemeente_settings_then_start_data(runtime):
+    from engine.db.models import Gemeente
+
+    with runtime.session_factory.begin() as session:
+        runtime.engine.deploy(session=session, files=fixture_files("parallel.bpmn"), actor="test")
+        session.get(Gemeente, "andere").settings = {"variabelen": {"boete_statushouders": True, "brugklas": False}}
+    default = _variables(runtime, start(runtime, process_id="parallel", data={}))
+    assert default["boete_statushouders"] is False
+    own = _variables(runtime, start(runtime, process_id="parallel", gemeente="andere", data={"brugklas": True}))
+    assert own["boete_statushouders"] is True and own["brugklas"] is True

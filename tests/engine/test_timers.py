@@ -74,3 +74,12 @@ def test_two_workers_fire_each_due_timer_exactly_once(deployed):
     assert sorted(r.case_id for r in results) == sorted(cases)
     for case_id in cases:
         assert [t.element_id for t in open_tasks(deployed, case_id)] == ["Task_Nazorg"]
+
+
+def test_advancing_to_exactly_the_due_time_fires_the_timer(deployed):
+    case_id = _to_timer(deployed)
+    due = _timer_due(deployed, case_id)
+    fired = deployed.engine.fire_due_timers(session_factory=deployed.session_factory, until=due)
+    assert [f.element_id for f in fired] == ["Timer_Wacht"]
+    with deployed.session_factory() as session:
+        assert deployed.clock.now(session) >= due
