@@ -26,6 +26,7 @@ from engine.errors import AppError
 from engine.scenario import DEFAULT_ACTOR, ScenarioError, load_scenario
 
 DEMO_GEMEENTE = "demo"
+MAX_WAIT_DAYS = 31
 DEMO_PASSWORD = "Regie-demo-2026"
 DEMO_USERS = [
     # username, display name, roles, candidate groups
@@ -94,6 +95,7 @@ class _Persona:
     case_id: str | None = None
     position: int = 0
     stopped: str | None = None
+    waited_days: int = 0
 
 
 def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
@@ -218,7 +220,14 @@ def _play(rt, persona: _Persona, now: datetime) -> datetime | None:
                         UserTask.case_id == persona.case_id,
                         (UserTask.element_id == arg["task"]) | (UserTask.name == arg["task"]))).scalars().first()
                     if task is None:
+                        # Shifting a scenario's dates does not keep month arithmetic exact
+                        # ("+3 months" from another day): wait a day for the task, up to a month.
+                        if persona.waited_days < MAX_WAIT_DAYS:
+                            persona.waited_days += 1
+                            persona.position -= 1
+                            return now + timedelta(days=1)
                         raise ScenarioError(f"geen open taak {arg['task']}")
+                    persona.waited_days = 0
                     if kind == "complete":
                         rt.engine.complete_task(session=session, task_id=task.id, data=arg.get("data") or {},
                                                 actor=arg.get("as", DEFAULT_ACTOR))
