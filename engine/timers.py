@@ -11,6 +11,7 @@ a conflict and its transaction is rolled back).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
@@ -62,16 +63,13 @@ def fire_one(engine: "RegieEngine", session: Session, case_id: str, fire_at: dat
 
     Returns what fired and when the case's next timer is due.
     """
-    case = engine.lock_case(session, case_id)
-    workflow = engine.load(session, case)
-    due_before = {}
     from SpiffWorkflow.util.task import TaskState
 
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        due = timer_due(task)
-        if due is not None and due < fire_at:
-            due_before[str(task.id)] = (task, due)
+    case = engine.lock_case(session, case_id)
+    workflow = engine.load(session, case)
     runner = engine._runner(session, case, workflow, SYSTEM_ACTOR, fire_at)
+    due_before = {tid: (workflow.get_task_from_id(UUID(tid)), due)
+                  for tid, (_element, _name, due) in runner.timers_before.items() if due < fire_at}
     with use_clock(fire_at):
         workflow.refresh_timers()
     fired = []
