@@ -82,18 +82,8 @@ class RegieEngine:
         """Return the parsed DMN model holding the latest version of `decision_id`."""
         from engine.dmn import load_dmn
 
-        row = session.execute(
-            select(DecisionDefinition).where(DecisionDefinition.decision_id == decision_id)
-            .order_by(DecisionDefinition.version.desc()).limit(1)
-        ).scalar_one_or_none()
-        if row is None:
-            return None
-        model = self._dmn_models.get(row.resource_id)
-        if model is None:
-            resource = session.get(Resource, row.resource_id)
-            model = load_dmn(resource.content, filename=resource.name)
-            self._dmn_models[row.resource_id] = model
-        return model
+        return self._latest_parsed(session, DecisionDefinition, DecisionDefinition.decision_id, decision_id,
+                                   self._dmn_models, lambda res: load_dmn(res.content, filename=res.name))
 
     def form_definition(self, session: Session, form_ref: str | None):
         """Return the parsed latest version of a Camunda Form, or None."""
@@ -101,17 +91,21 @@ class RegieEngine:
 
         if not form_ref:
             return None
+        return self._latest_parsed(session, FormVersion, FormVersion.form_id, form_ref,
+                                   self._forms, lambda res: parse_form(res.content, filename=res.name))
+
+    def _latest_parsed(self, session: Session, model, key_column, key: str, cache: dict, parse):
+        """Return the parsed resource of the newest version of `key` (parsed once per resource)."""
         row = session.execute(
-            select(FormVersion).where(FormVersion.form_id == form_ref).order_by(FormVersion.version.desc()).limit(1)
+            select(model).where(key_column == key).order_by(model.version.desc()).limit(1)
         ).scalar_one_or_none()
         if row is None:
             return None
-        form = self._forms.get(row.resource_id)
-        if form is None:
-            resource = session.get(Resource, row.resource_id)
-            form = parse_form(resource.content, filename=resource.name)
-            self._forms[row.resource_id] = form
-        return form
+        parsed = cache.get(row.resource_id)
+        if parsed is None:
+            parsed = parse(session.get(Resource, row.resource_id))
+            cache[row.resource_id] = parsed
+        return parsed
 
     def _spec_data(self, session: Session, definition_id: str) -> dict:
         data = self._specs.get(definition_id)
