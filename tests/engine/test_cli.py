@@ -52,7 +52,7 @@ def test_deploy_start_complete_advance_and_inspect(cli):
     cli("complete", task_id, "--data", '{"leerroute": "Z"}', "--actor", "anna")
     overview = json.loads(cli("case", case_id))
     incident = overview["incidents"][0]
-    assert incident["element"] == "Task_Brief" and "ontbreekt" in incident["message"]
+    assert incident["element"] == "Task_Brief" and "veld 'straat' ontbreekt" in incident["message"]
     assert {"start", "complete", "incident", "view"} <= {a["action"] for a in overview["audit"]}
     assert overview["variables"]["leerroute"] == "Z"
     cli("retry", str(incident["id"]))
