@@ -178,9 +178,11 @@ class RegieBusinessRuleTaskParser(ExtensionsMixin, CamundaTaskParser):
 
 
 class RegieSendTaskParser(ExtensionsMixin, CamundaEventDefinitionParser, SendTaskParser):
-    """Send tasks with Camunda message definitions (serializable)."""
+    """Send tasks: in Camunda 7 implemented like a service task (External + topic)."""
 
     def create_task(self):  # noqa: D102 - SpiffWorkflow hook
+        if self.node.get(_C + "type") == "external":
+            return ExternalServiceTask(self.spec, self.bpmn_id, **self.bpmn_attributes)
         return SendTaskParser.create_task(self)
 
 

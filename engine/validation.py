@@ -149,9 +149,8 @@ def _check_flow_node(c: _Checker, el: etree._Element, name: str) -> None:
     elif name == "serviceTask":
         _check_service_task(c, el)
     elif name == "sendTask":
-        if el.get(_C + "type") or el.get(_C + "class") or el.get(_C + "expression") or el.get(_C + "delegateExpression"):
-            c.error(el, "A send task with an implementation is not supported; use a service task "
-                        "(Implementation: External, with a topic)")
+        # Camunda 7 implements a send task exactly like a service task.
+        _check_service_task(c, el)
     elif name == "businessRuleTask":
         _check_business_rule_task(c, el)
     elif name == "userTask":

@@ -86,3 +86,9 @@ def test_changed_diagram_makes_a_new_version_and_running_cases_stay_on_theirs(ru
     task = open_tasks(runtime, new_case)[0]
     complete(runtime, task.id, {"leerroute": "B1"})
     assert [t.name for t in open_tasks(runtime, new_case)] == ["Nazorgcontact"]
+
+
+def test_send_task_without_implementation_is_refused_as_camunda_does(runtime):
+    xml = (FIXTURES / "send_receive.bpmn").read_text().replace(' camunda:type="external" camunda:topic="duo"', "")
+    problems = _problems(runtime, [("send_receive.bpmn", xml.encode())])
+    assert "Implementation = External" in problems["Send_Klaar"]

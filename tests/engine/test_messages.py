@@ -60,3 +60,15 @@ def test_message_the_case_is_not_waiting_for_is_refused_and_kept(lbt):
     assert outcome.status == "refused" and "wacht niet" in outcome.reason
     with lbt.session_factory() as session:
         assert session.execute(select(Message.case_id)).scalar_one() == case_id
+
+
+def test_send_and_receive_tasks_deploy_serialize_and_run(runtime):
+    with runtime.session_factory.begin() as session:
+        runtime.engine.deploy(session=session, files=fixture_files("send_receive.bpmn"), actor="test")
+    case_id = start(runtime, process_id="send_receive", data={})
+    outcome = _send(runtime, name="uren_gemeld", message_id="uren-1", case_id=case_id, payload={"uren_cursus": 320})
+    assert outcome.status == "processed"
+    assert [t.element_id for t in open_tasks(runtime, case_id)] == ["Task_Controle"]
+    with runtime.session_factory() as session:
+        case = runtime.engine.get_case(session=session, case_id=case_id)
+        assert runtime.engine.case_variables(session=session, case=case)["uren_cursus"] == 320
