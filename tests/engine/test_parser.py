@@ -88,3 +88,12 @@ def test_decimal_and_date_values_keep_their_type_through_save_and_restore(deploy
         variables = deployed.engine.case_variables(session=session, case=case)
         assert variables["boete_bedrag"] == Decimal("187.50") and isinstance(variables["boete_bedrag"], Decimal)
         assert variables["rapport_datum"] == date(2026, 3, 2)
+
+
+def test_state_of_a_newer_format_is_refused_with_the_reason(deployed):
+    import pytest as _pytest
+
+    from engine.serialization import STATE_FORMAT, load_state
+
+    with _pytest.raises(ValueError, match="newer than this Regie"):
+        load_state({}, STATE_FORMAT + 1, None, {})
