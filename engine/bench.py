@@ -35,8 +35,8 @@ STEPS = 10
 
 def bench_bpmn(steps: int = STEPS) -> bytes:
     """Return a chain of user tasks with gateways (2 × steps + 4 nodes), laid out left to right."""
-    nodes, flows, shapes, edges = [], [], [], []
-    previous, x = "StartEvent_1", 150
+    nodes, flows, shapes = [], [], []
+    x = 150
     nodes.append('<bpmn:startEvent id="StartEvent_1"/>')
     shapes.append(f'<bpmndi:BPMNShape id="StartEvent_1_di" bpmnElement="StartEvent_1"><dc:Bounds x="{x}" y="100" width="36" height="36"/></bpmndi:BPMNShape>')
     for i in range(1, steps + 1):
@@ -56,7 +56,6 @@ def bench_bpmn(steps: int = STEPS) -> bytes:
         shapes.append(f'<bpmndi:BPMNShape id="{task}_di" bpmnElement="{task}"><dc:Bounds x="{x}" y="78" width="100" height="80"/></bpmndi:BPMNShape>')
         x += 150
         shapes.append(f'<bpmndi:BPMNShape id="{gw}_di" bpmnElement="{gw}" isMarkerVisible="true"><dc:Bounds x="{x}" y="93" width="50" height="50"/></bpmndi:BPMNShape>')
-        previous = gw
     nodes.append('<bpmn:endEvent id="EndEvent_1"/><bpmn:endEvent id="EndEvent_Stop"/>')
     shapes.append(f'<bpmndi:BPMNShape id="EndEvent_1_di" bpmnElement="EndEvent_1"><dc:Bounds x="{x + 100}" y="100" width="36" height="36"/></bpmndi:BPMNShape>')
     shapes.append(f'<bpmndi:BPMNShape id="EndEvent_Stop_di" bpmnElement="EndEvent_Stop"><dc:Bounds x="{x + 100}" y="250" width="36" height="36"/></bpmndi:BPMNShape>')

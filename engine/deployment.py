@@ -131,7 +131,6 @@ def deploy(
     bpmn: dict[str, etree._Element] = {}
     dmn: dict[str, Any] = {}
     forms: dict[str, Any] = {}
-    contents = dict(files)
     if not files:
         raise DeployRefused([Problem("(none)", None, "No files to deploy")])
     for fname, content in files:

@@ -23,7 +23,6 @@ from engine import audit
 from engine.clock import DatabaseClock, use_clock
 from engine.db.models import Timer
 from engine.errors import Conflict
-from engine.runner import timer_due
 
 if TYPE_CHECKING:
     from engine.core import RegieEngine

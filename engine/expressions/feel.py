@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from lark.exceptions import UnexpectedInput, VisitError
 
 from .errors import ExpressionError
 from .feel_compiler import FeelCompiler
 from .feel_grammar import PARSER
 from .scope import Scope
-from .syntax import syntax_error
+from .syntax import parse_and_transform
 
 Node = Callable[[Scope], Any]
 
@@ -25,19 +24,8 @@ def compile_feel(text: str, inner: str, offset: int, *, unary: bool = False) -> 
 
 
 def _compile(text: str, inner: str, offset: int, start: str) -> tuple[Node, frozenset[str]]:
-    try:
-        tree = PARSER.parse(inner, start=start)
-    except UnexpectedInput as exc:
-        raise syntax_error(exc, inner, text, offset) from None
     compiler = FeelCompiler(text, offset)
-    try:
-        node = compiler.transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, ExpressionError):
-            raise exc.orig_exc from None
-        raise
-    except RecursionError:
-        raise ExpressionError("the expression nests too deeply", text, offset) from None
+    node = parse_and_transform(PARSER, compiler, inner, text, offset, start=start)
     return node, frozenset(compiler.names - compiler.bound - {"item", "partial"})
 
 

@@ -15,13 +15,12 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 from lark import Lark, Transformer, v_args
-from lark.exceptions import UnexpectedInput, VisitError
 
 from .errors import EvaluationError, ExpressionError
 from .juel_functions import JUEL_FUNCTIONS
 from .juel_values import ORDER, arith_operand, as_bool, el_equal, comparable, is_empty, member, split_escapes
 from .scope import Scope
-from .syntax import syntax_error
+from .syntax import parse_and_transform
 from .temporal import type_name
 
 GRAMMAR = r"""
@@ -311,18 +310,7 @@ class _Compiler(Transformer):
 
 def compile_juel(text: str, inner: str, offset: int) -> tuple[Node, frozenset[str]]:
     """Compile the body of one ${...}; positions are reported relative to text."""
-    try:
-        tree = _PARSER.parse(inner)
-    except UnexpectedInput as exc:
-        raise syntax_error(exc, inner, text, offset) from None
     compiler = _Compiler(text, offset)
-    try:
-        node = compiler.transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, ExpressionError):
-            raise exc.orig_exc from None
-        raise
-    except RecursionError:
-        raise ExpressionError("the expression nests too deeply", text, offset) from None
+    node = parse_and_transform(_PARSER, compiler, inner, text, offset)
     return node, frozenset(compiler.variables)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from .errors import ExpressionError
 
@@ -30,3 +32,19 @@ def _syntax_message(exc: UnexpectedInput, inner: str) -> str:
             return "the expression ends too early"
         return f"unexpected {str(exc.token)!r}"
     return "the expression ends too early"
+
+
+def parse_and_transform(parser: Lark, compiler: Transformer, inner: str, text: str, offset: int, **parse_args) -> Any:
+    """Parse `inner` and turn the tree into evaluator closures; every failure is an ExpressionError."""
+    try:
+        tree = parser.parse(inner, **parse_args)
+    except UnexpectedInput as exc:
+        raise syntax_error(exc, inner, text, offset) from None
+    try:
+        return compiler.transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, ExpressionError):
+            raise exc.orig_exc from None
+        raise
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply", text, offset) from None
