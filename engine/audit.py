@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry, Case
 
+_INSERT = insert(AuditEntry.__table__)
 SENSITIVE_KEYS = frozenset({"bsn", "gezondheid", "mentale_gezondheid", "gezondheid_toelichting"})
 
 
@@ -43,7 +44,7 @@ def record(
     """Append one audit row (in the caller's transaction, written at once)."""
     # A plain INSERT on the session's connection: audit rows are never read back
     # as objects in the command that writes them, so the unit of work can skip them.
-    session.connection().execute(insert(AuditEntry.__table__), {
+    session.connection().execute(_INSERT, {
         "at": at,
         "actor": actor,
         "gemeente": case.gemeente if case is not None else gemeente,

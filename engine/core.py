@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -37,6 +37,14 @@ from engine.runner import CaseRunner, current_variables, is_user_task, task_by_i
 from engine.scripting import DecisionRegistry, RegieScriptEngine
 from engine.serialization import load_state, restore_spec, spec_is_shareable
 from engine.timers import FiredTimer, fire_due_timers
+
+
+# Built once (building and keying a statement costs more than running it on SQLite).
+_LOCK_CASE = select(Case).where(Case.id == bindparam("id")).execution_options(populate_existing=True)
+_LOCK_CASE_FOR_UPDATE = _LOCK_CASE.with_for_update()
+_TASK_AND_CASE = (select(UserTask, Case).join(Case, Case.id == UserTask.case_id)
+                  .where(UserTask.id == bindparam("id")).execution_options(populate_existing=True))
+_TASK_AND_CASE_FOR_UPDATE = _TASK_AND_CASE.with_for_update(of=Case)
 
 
 @dataclass
@@ -139,13 +147,9 @@ class RegieEngine:
 
     def lock_case(self, session: Session, case_id: str, *, gemeente: str | None = None) -> Case:
         """Load a case for writing: row lock on PostgreSQL, version check everywhere."""
-        query = select(Case).where(Case.id == case_id)
-        if gemeente is not None:
-            query = query.where(Case.gemeente == gemeente)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        case = session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
-        if case is None:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        case = session.execute(_LOCK_CASE_FOR_UPDATE if postgres else _LOCK_CASE, {"id": case_id}).scalar_one_or_none()
+        if case is None or (gemeente is not None and case.gemeente != gemeente):
             raise NotFound("Dit dossier bestaat niet")
         return case
 
@@ -228,10 +232,8 @@ class RegieEngine:
 
     def _task_and_locked_case(self, session: Session, task_id: str, gemeente: str | None) -> tuple[UserTask, Case]:
         """Read an open task and lock its case in one statement."""
-        query = select(UserTask, Case).join(Case, Case.id == UserTask.case_id).where(UserTask.id == task_id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(of=Case)
-        found = session.execute(query.execution_options(populate_existing=True)).first()
+        postgres = session.get_bind().dialect.name == "postgresql"
+        found = session.execute(_TASK_AND_CASE_FOR_UPDATE if postgres else _TASK_AND_CASE, {"id": task_id}).first()
         if found is None or (gemeente is not None and found[0].gemeente != gemeente):
             self._task_gone(session, task_id, gemeente)
         return found[0], found[1]

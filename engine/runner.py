@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -296,11 +296,11 @@ class CaseRunner:
         # held as ORM objects in a command, so the unit of work has nothing to sync.
         conn = self.session.connection()
         if gone:  # task_candidates rows go with them (ON DELETE CASCADE)
-            conn.execute(delete(UserTask.__table__).where(UserTask.__table__.c.id.in_(gone)))
+            conn.execute(_DELETE_TASKS, {"ids": gone})
         new_rows = [self._user_task_row(task) for tid, task in ready.items() if tid not in rows]
         if not new_rows:
             return
-        conn.execute(insert(UserTask.__table__), new_rows)
+        conn.execute(_INSERT_TASK, new_rows)
         candidates = [
             {"task_id": row["id"], "kind": kind, "name": name, "gemeente": row["gemeente"], "due_at": row["due_at"],
              "assigned": row["assignee"] is not None}
@@ -309,7 +309,7 @@ class CaseRunner:
             for name in dict.fromkeys(names)
         ]
         if candidates:
-            conn.execute(insert(TaskCandidate.__table__), candidates)
+            conn.execute(_INSERT_CANDIDATE, candidates)
 
     def _user_task_row(self, task) -> dict[str, Any]:
         """Build a task's inbox row; an expression that fails is an incident, the row still appears."""
@@ -356,9 +356,9 @@ class CaseRunner:
             return
         conn = self.session.connection()
         if self.timers_before or self.full_sync:
-            conn.execute(delete(Timer.__table__).where(Timer.__table__.c.case_id == self.case.id))
+            conn.execute(_DELETE_TIMERS, {"case": self.case.id})
         if timers:
-            conn.execute(insert(Timer.__table__), [
+            conn.execute(_INSERT_TIMER, [
                 {"case_id": self.case.id, "task_id": task_id, "element_id": element_id, "name": name, "due_at": due}
                 for task_id, (element_id, name, due) in timers.items()])
 
@@ -372,6 +372,20 @@ def _in_multi_instance(task) -> bool:
 
 OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
+# Statements built once: building and keying a statement costs more than running it on SQLite.
+_DELETE_TASKS = delete(UserTask.__table__).where(UserTask.__table__.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_TASK = insert(UserTask.__table__)
+_INSERT_CANDIDATE = insert(TaskCandidate.__table__)
+_DELETE_TIMERS = delete(Timer.__table__).where(Timer.__table__.c.case_id == bindparam("case"))
+_INSERT_TIMER = insert(Timer.__table__)
+_CASES = Case.__table__
+_UPDATE_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("_id"), _CASES.c.version == bindparam("_version"))
+    .values({name: bindparam(name) for name in
+             ("state", "state_format", "updated_at", "version", "status", *SUMMARY_FIELDS)})
+)
+
 
 def write_case(session: Session, case: Case, values: dict[str, Any]) -> None:
     """Update a case row only if nobody changed it since it was read (its version), else StaleDataError.
@@ -379,16 +393,15 @@ def write_case(session: Session, case: Case, values: dict[str, Any]) -> None:
     One plain UPDATE ... WHERE version = <read version>; the object then holds the
     written values as committed state, so the unit of work does not write it again.
     """
-    from sqlalchemy import update
     from sqlalchemy.orm.attributes import set_committed_value
     from sqlalchemy.orm.exc import StaleDataError
 
     if case in session.dirty:
         session.flush()
     values = {**values, "version": case.version + 1}
-    table = Case.__table__
-    result = session.connection().execute(
-        update(table).where(table.c.id == case.id, table.c.version == case.version).values(**values))
+    for name in SUMMARY_FIELDS + ("status",):
+        values.setdefault(name, getattr(case, name))
+    result = session.connection().execute(_UPDATE_CASE, {**values, "_id": case.id, "_version": case.version})
     if result.rowcount != 1:
         raise StaleDataError(f"case {case.id} was changed by someone else")
     for key, value in values.items():
