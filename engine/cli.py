@@ -185,7 +185,7 @@ def message(name: str, message_id: str = typer.Option(..., "--id", help="Unique 
 
 def parse_until(text: str, now: datetime) -> datetime:
     """Turn 'P6M', 'P10W' or a date/datetime into the moment to advance to."""
-    from engine.runner import add_duration
+    from engine.tasktree import add_duration
 
     text = text.strip()
     if text.upper().startswith("P"):

@@ -33,7 +33,8 @@ from engine.handlers import HandlerRegistry
 from engine.messages import MessageOutcome, send_message
 from engine.policy import start_variables
 from engine.migration import MigrationResult, migrate_case
-from engine.runner import CaseRunner, current_variables, is_user_task, task_by_id
+from engine.runner import CaseRunner
+from engine.tasktree import current_variables, is_user_task, task_by_id
 from engine.scripting import DecisionRegistry, RegieScriptEngine
 from engine.serialization import load_state, restore_spec, spec_is_shareable
 from engine.timers import FiredTimer, fire_due_timers

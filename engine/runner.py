@@ -10,77 +10,34 @@ from __future__ import annotations
 
 import re
 import time as _time
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 from typing import Any, Mapping
-from uuid import UUID
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
+from engine.case_rows import (
+    DELETE_TASKS, DELETE_TIMERS, INSERT_CANDIDATE, INSERT_TASK, INSERT_TIMER, SUMMARY_FIELDS, split_names,
+    to_datetime, write_case,
+)
 from engine.clock import use_clock
-from engine.db.models import Case, Incident, Job, TaskCandidate, Timer, UserTask
+from engine.db.models import Case, Incident, Job, UserTask
 from engine.handlers import HandlerRegistry, ServiceCall, Wait
-from engine.scripting import LOCAL_TZ, RegieScriptEngine
+from engine.scripting import RegieScriptEngine
 from engine.serialization import STATE_FORMAT, dump_state
 from engine.specs import ExternalServiceTask
+from engine.tasktree import OPEN, all_tasks, current_variables, in_multi_instance, is_user_task, timer_due
 
 _BSN_LIKE = re.compile(r"\b\d{8,9}\b")
 MAX_SERVICE_ROUNDS = 200
-SUMMARY_FIELDS = ("bsn", "naam", "doelgroep", "leerroute")
 
 
 def mask_bsn(text: str) -> str:
     """Mask anything that looks like a BSN in a message shown to people or stored in logs."""
     return _BSN_LIKE.sub("*********", text)
-
-
-def to_datetime(value: Any, *, end_of_day: bool) -> datetime | None:
-    """Turn an expression result (date, datetime, ISO string) into an aware datetime."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
-    if isinstance(value, date):
-        moment = time(23, 59, 59) if end_of_day else time(0, 0)
-        return datetime.combine(value, moment, LOCAL_TZ).astimezone(timezone.utc)
-    return None
-
-
-def _split(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v.strip() for v in str(value).split(",") if v.strip()]
-
-
-def is_user_task(task) -> bool:
-    """Tell whether a READY task waits for a person (user or manual task)."""
-    return getattr(task.task_spec, "manual", False)
-
-
-def timer_due(task) -> datetime | None:
-    """Return when a WAITING timer task fires, from Spiff's stored event value."""
-    definition = getattr(task.task_spec, "event_definition", None)
-    if not isinstance(definition, TimerEventDefinition):
-        return None
-    value = task.internal_data.get("event_value")
-    if isinstance(value, dict):
-        value = value.get("next")
-    if not value:
-        return None
-    due = datetime.fromisoformat(value)
-    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
 
 
 class CaseRunner:
@@ -170,11 +127,11 @@ class CaseRunner:
         parents that waiting events copy their data from again.
         """
         tasks = all_tasks(self.workflow)
-        active = [t for t in tasks if t.state & OPEN and not _in_multi_instance(t)]
+        active = [t for t in tasks if t.state & OPEN and not in_multi_instance(t)]
         if len(active) < 2:
             return
         completed = [t for t in tasks if t.state == TaskState.COMPLETED
-                     and t.last_state_change >= self.started_at and not _in_multi_instance(t)]
+                     and t.last_state_change >= self.started_at and not in_multi_instance(t)]
         merged: dict[str, Any] = {}
         for task in sorted(completed, key=lambda t: t.last_state_change):
             before = self.data_before.get(task.id, self.variables_before)
@@ -296,11 +253,11 @@ class CaseRunner:
         # held as ORM objects in a command, so the unit of work has nothing to sync.
         conn = self.session.connection()
         if gone:  # task_candidates rows go with them (ON DELETE CASCADE)
-            conn.execute(_DELETE_TASKS, {"ids": gone})
+            conn.execute(DELETE_TASKS, {"ids": gone})
         new_rows = [self._user_task_row(task) for tid, task in ready.items() if tid not in rows]
         if not new_rows:
             return
-        conn.execute(_INSERT_TASK, new_rows)
+        conn.execute(INSERT_TASK, new_rows)
         candidates = [
             {"task_id": row["id"], "kind": kind, "name": name, "gemeente": row["gemeente"], "due_at": row["due_at"],
              "assigned": row["assignee"] is not None}
@@ -309,7 +266,7 @@ class CaseRunner:
             for name in dict.fromkeys(names)
         ]
         if candidates:
-            conn.execute(_INSERT_CANDIDATE, candidates)
+            conn.execute(INSERT_CANDIDATE, candidates)
 
     def _user_task_row(self, task) -> dict[str, Any]:
         """Build a task's inbox row; an expression that fails is an incident, the row still appears."""
@@ -340,9 +297,9 @@ class CaseRunner:
         return dict(
             id=str(task.id), case_id=self.case.id, gemeente=self.case.gemeente, element_id=task.task_spec.bpmn_id,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, process_id=task.workflow.spec.name,
-            lane=task.task_spec.lane, assignee=(_split(value("assignee", "text")) or [None])[0],
-            candidate_groups=_split(value("candidateGroups", "text")),
-            candidate_users=_split(value("candidateUsers", "text")),
+            lane=task.task_spec.lane, assignee=(split_names(value("assignee", "text")) or [None])[0],
+            candidate_groups=split_names(value("candidateGroups", "text")),
+            candidate_users=split_names(value("candidateUsers", "text")),
             due_at=to_datetime(value("dueDate"), end_of_day=True),
             follow_up_at=to_datetime(value("followUpDate"), end_of_day=False),
             legal_deadline=to_datetime(task.data.get(legal_var), end_of_day=True) if legal_var else None,
@@ -356,95 +313,10 @@ class CaseRunner:
             return
         conn = self.session.connection()
         if self.timers_before or self.full_sync:
-            conn.execute(_DELETE_TIMERS, {"case": self.case.id})
+            conn.execute(DELETE_TIMERS, {"case": self.case.id})
         if timers:
-            conn.execute(_INSERT_TIMER, [
+            conn.execute(INSERT_TIMER, [
                 {"case_id": self.case.id, "task_id": task_id, "element_id": element_id, "name": name, "due_at": due}
                 for task_id, (element_id, name, due) in timers.items()])
 
 
-def _in_multi_instance(task) -> bool:
-    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-
-    parent = task.parent
-    return parent is not None and isinstance(parent.task_spec, MultiInstanceTask)
-
-
-OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-
-# Statements built once: building and keying a statement costs more than running it on SQLite.
-_DELETE_TASKS = delete(UserTask.__table__).where(UserTask.__table__.c.id.in_(bindparam("ids", expanding=True)))
-_INSERT_TASK = insert(UserTask.__table__)
-_INSERT_CANDIDATE = insert(TaskCandidate.__table__)
-_DELETE_TIMERS = delete(Timer.__table__).where(Timer.__table__.c.case_id == bindparam("case"))
-_INSERT_TIMER = insert(Timer.__table__)
-_CASES = Case.__table__
-_UPDATE_CASE = (
-    update(_CASES)
-    .where(_CASES.c.id == bindparam("_id"), _CASES.c.version == bindparam("_version"))
-    .values({name: bindparam(name) for name in
-             ("state", "state_format", "updated_at", "version", "status", *SUMMARY_FIELDS)})
-)
-
-
-def write_case(session: Session, case: Case, values: dict[str, Any]) -> None:
-    """Update a case row only if nobody changed it since it was read (its version), else StaleDataError.
-
-    One plain UPDATE ... WHERE version = <read version>; the object then holds the
-    written values as committed state, so the unit of work does not write it again.
-    """
-    from sqlalchemy.orm.attributes import set_committed_value
-    from sqlalchemy.orm.exc import StaleDataError
-
-    if case in session.dirty:
-        session.flush()
-    values = {**values, "version": case.version + 1}
-    for name in SUMMARY_FIELDS + ("status",):
-        values.setdefault(name, getattr(case, name))
-    result = session.connection().execute(_UPDATE_CASE, {**values, "_id": case.id, "_version": case.version})
-    if result.rowcount != 1:
-        raise StaleDataError(f"case {case.id} was changed by someone else")
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-
-
-def all_tasks(workflow: BpmnWorkflow) -> list:
-    """Return every task of the workflow and its subprocesses (one pass, no tree walk)."""
-    tasks = list(workflow.tasks.values())
-    for sub in workflow.subprocesses.values():
-        tasks.extend(sub.tasks.values())
-    return tasks
-
-
-def current_variables(workflow: BpmnWorkflow, tasks: list | None = None) -> dict[str, Any]:
-    """Return the variables a person would call 'the case data' right now."""
-    if workflow.completed:
-        return dict(workflow.data)
-    tasks = tasks if tasks is not None else all_tasks(workflow)
-    candidates = [t for t in tasks if t.state & (OPEN | TaskState.ERROR)]
-    if candidates:
-        newest = max(candidates, key=lambda t: t.last_state_change)
-        merged: dict[str, Any] = {}
-        for task in sorted(candidates, key=lambda t: t.last_state_change):
-            merged.update(task.data)
-        merged.update(newest.data)
-        return merged
-    last = workflow.last_task
-    return dict(last.data) if last is not None else dict(workflow.data)
-
-
-def task_by_id(workflow: BpmnWorkflow, task_id: str):
-    """Return the task with `task_id` or None (also inside subprocesses)."""
-    try:
-        return workflow.get_task_from_id(UUID(task_id))
-    except Exception:
-        return None
-
-
-def add_duration(start: datetime, iso: str) -> datetime:
-    """Add an ISO 8601 duration to `start` the way SpiffWorkflow's timers do."""
-    parsed = TimerEventDefinition.parse_iso_duration(iso)
-    return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
-
-
-__all__ = ["CaseRunner", "add_duration", "current_variables", "mask_bsn", "task_by_id", "timedelta"]
