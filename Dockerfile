@@ -3,7 +3,7 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm libreoffice-writer-nogui fonts-dejavu curl \
+ && apt-get install -y --no-install-recommends nodejs npm libreoffice-writer-nogui fonts-dejavu curl procps \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,10 +11,11 @@ RUN npm ci --omit=optional --no-audit --no-fund
 COPY pyproject.toml ./
 COPY engine engine
 COPY api api
-RUN pip install .
 COPY processes processes
 COPY forms forms
 COPY letters letters
+# Editable: Regie finds processes/, forms/, letters/ and node_modules/ beside its code in /app.
+RUN pip install -e .
 RUN useradd --create-home regie && chown -R regie /app
 USER regie
 ENV REGIE_CLOCK=system
