@@ -15,7 +15,7 @@ from api import errors
 from api.routes import api_cases, api_tasks, post, web_auth, web_cases, web_inbox, web_tasks
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.templating import build_templates
-from engine.config import PROJECT_ROOT, Settings
+from engine.config import DEV_SECRET_KEY, PROJECT_ROOT, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 # bpmn-js sets inline styles on the diagram; everything else comes from this server only.
@@ -41,6 +41,9 @@ DOCS_URL = "/api/docs"
 def create_app(runtime=None) -> FastAPI:
     """Build the app; without a runtime, build one (database, engine, clock) at startup."""
     settings: Settings = runtime.settings if runtime is not None else Settings()
+    if settings.clock == "system" and settings.secret_key == DEV_SECRET_KEY:
+        # Production runs on the real clock; a known signing key would let anyone forge a session.
+        raise RuntimeError("Set REGIE_SECRET_KEY to a long random value before serving on the real clock")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

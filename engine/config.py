@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-change-me"
 
 
 class Settings(BaseSettings):
@@ -26,7 +27,7 @@ class Settings(BaseSettings):
         description="'system' = real time (production); 'database' = a settable clock for demo and tests.",
     )
     secret_key: str = Field(
-        default="dev-only-change-me",
+        default=DEV_SECRET_KEY,
         description="Signs session cookies and CSRF tokens; set a long random value in production.",
     )
     secure_cookies: bool = Field(default=False, description="Send cookies only over HTTPS (production: true).")
