@@ -16,6 +16,9 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
@@ -29,6 +32,8 @@ from engine.handlers import HandlerRegistry, ServiceCall, Wait
 from engine.scripting import RegieScriptEngine
 from engine.serialization import STATE_FORMAT, dump_state
 from engine.specs import ExternalServiceTask
+
+REARMED_EVENTS = (MessageEventDefinition, SignalEventDefinition)
 from engine.tasktree import OPEN, all_tasks, current_variables, in_multi_instance, is_user_task, timer_due
 
 _BSN_LIKE = re.compile(r"\b\d{8,9}\b")
@@ -99,8 +104,31 @@ class CaseRunner:
                     if not self._run_service_task(task):
                         blocked = (blocked or set()) | {str(task.id)}
                 self._steps()
+            self._rearm_boundary_events()
             self._apply_input_mappings()
             self.share_variables()
+
+    def _rearm_boundary_events(self) -> None:
+        """Let a non-interrupting message or signal boundary event catch again while its activity runs.
+
+        BPMN (and Camunda 7) keep such an event listening until the activity ends, so a
+        second exam result or a second PIP amendment is caught too; SpiffWorkflow 3.2
+        arms it once. After it fired in this command, a fresh waiting copy is added next
+        to the activity (the boundary join cancels it when the activity finishes).
+        """
+        for task in all_tasks(self.workflow):
+            spec = task.task_spec
+            if (task.state != TaskState.COMPLETED or task.last_state_change < self.started_at
+                    or not isinstance(spec, BoundaryEvent) or spec.cancel_activity
+                    or not isinstance(spec.event_definition, REARMED_EVENTS)):
+                continue
+            split = task.parent
+            main = next((c for c in split.children if not isinstance(c.task_spec, BoundaryEvent)), None)
+            if main is None or main.has_state(TaskState.FINISHED_MASK):
+                continue
+            if any(c.task_spec is spec and c.state == TaskState.WAITING for c in split.children):
+                continue
+            spec._update(split._add_child(spec, TaskState.MAYBE))  # predicted: its path is laid out too
 
     def _apply_input_mappings(self) -> None:
         """Evaluate camunda:inputOutput inputs of user tasks that became ready in this command."""

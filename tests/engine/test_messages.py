@@ -72,3 +72,20 @@ def test_send_and_receive_tasks_deploy_serialize_and_run(runtime):
     with runtime.session_factory() as session:
         case = runtime.engine.get_case(session=session, case_id=case_id)
         assert runtime.engine.case_variables(session=session, case=case)["uren_cursus"] == 320
+
+
+def test_a_non_interrupting_message_boundary_catches_every_message_while_its_activity_runs(runtime):
+    with runtime.session_factory.begin() as session:
+        runtime.engine.deploy(session=session, files=fixture_files("herhaald.bpmn"), actor="test")
+    case_id = start(runtime, process_id="herhaald", data={})
+    for number, onderdeel in enumerate(("lezen", "schrijven", "spreken"), 1):
+        outcome = _send(runtime, name="duo_examenuitslag", message_id=f"SS199-{number}", case_id=case_id,
+                        payload={"examen_onderdeel": onderdeel})
+        assert outcome.status == "processed", outcome.reason
+    names = sorted(t.element_id for t in open_tasks(runtime, case_id))
+    assert names == ["Task_Bekijken"] * 3 + ["Task_Route"]
+    route = next(t for t in open_tasks(runtime, case_id) if t.element_id == "Task_Route")
+    from .helpers import complete
+    complete(runtime, route.id, {})
+    late = _send(runtime, name="duo_examenuitslag", message_id="SS199-4", case_id=case_id, payload={})
+    assert late.status == "refused" and "wacht niet" in late.reason
