@@ -13,6 +13,10 @@ POLICY_DEFAULTS: dict[str, Any] = {
     # (DOMAIN.md "Handhaving", marked unsure: CJEU 2025-02-04; ABRvS 2025-07-09 and
     # 2026-02-18). False = every such fine first gets the juridische toets.
     "boete_statushouders": False,
+    # The brugklas (beleidsplan ch. 3): on by default for asielstatushouders, off for
+    # gezinsmigranten; a gemeente without a brugklas sets both to false.
+    "brugklas_statushouders": True,
+    "brugklas_gezinsmigranten": False,
 }
 
 

@@ -26,6 +26,7 @@ from engine.db.models import DecisionDefinition, FormVersion, Gemeente, ProcessD
 from engine.dmn import DmnError, DmnModel, load_dmn
 from engine.dmn.model import DecisionTable, Logic
 from engine.errors import Problem
+from engine.policy import POLICY_DEFAULTS
 from engine.expressions import Compiled, ExpressionError, compile_expression
 from engine.expressions.feel_builtins import BUILTINS as FEEL_BUILTINS
 from engine.expressions.feel_grammar import PARSER as FEEL_PARSER
@@ -108,7 +109,7 @@ def find_unknown_variables(
     replace. Any producer anywhere counts: the order of the steps is not checked. A name
     tested with JUEL `empty` (or FEEL `is defined`) is optional and never reported.
     """
-    scan = _Scan(produced=set(CASE_VARIABLES))
+    scan = _Scan(produced=set(CASE_VARIABLES) | set(POLICY_DEFAULTS))  # every case starts with the policy
     for fname, root in bpmn.items():
         _scan_bpmn(scan, fname, root)
     for fname, model in dmn.items():
