@@ -266,6 +266,50 @@ def migrate(case_id: str, actor: str = typer.Option("beheerder", help=ACTOR_HELP
 
 
 @app.command()
+def gemeente(code: str = typer.Argument(..., help="Gemeente code, e.g. 0268 or demo."),
+             naam: Optional[str] = typer.Option(None, help="Name (creates the gemeente when new)."),
+             zet: list[str] = typer.Option([], "--zet", help="Policy variable as name=json-value, e.g. "
+                                           "brugklas_statushouders=false (repeatable)."),
+             actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
+    """Create a gemeente or change its local policy variables; prints the result."""
+    from engine import audit
+    from engine.db.models import Gemeente
+    from engine.policy import POLICY_DEFAULTS
+
+    changes = {}
+    for item in zet:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.isidentifier():
+            _fail(f"--zet {item!r}: use name=value")
+        try:
+            changes[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            changes[name] = raw
+    rt = _runtime()
+    with rt.session_factory.begin() as session:
+        row = session.get(Gemeente, code)
+        if row is None:
+            if not naam:
+                _fail(f"gemeente {code!r} does not exist; give --naam to create it")
+            row = Gemeente(code=code, naam=naam, settings={})
+            session.add(row)
+        elif naam:
+            row.naam = naam
+        settings = dict(row.settings or {})
+        settings["variabelen"] = {**settings.get("variabelen", {}), **changes}
+        row.settings = settings
+        session.flush()
+        if changes:
+            audit.record(session=session, actor=actor, action="settings", at=rt.clock.now(session), gemeente=code,
+                         detail={"variabelen": changes})
+        effective = {**POLICY_DEFAULTS, **settings["variabelen"]}
+    console.print(f"{code}: {row.naam}")
+    for name, value in sorted(effective.items()):
+        origin = "gemeente" if name in settings["variabelen"] else "standaard"
+        console.print(f"  {name} = {json.dumps(value)} ({origin})")
+
+
+@app.command()
 def printbatch(out: Path = typer.Argument(..., help="Where to write the PDF."),
                day: Optional[str] = typer.Option(None, help="YYYY-MM-DD; default: today on the clock."),
                gemeente: str = typer.Option("demo"), actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:

@@ -82,3 +82,11 @@ def test_a_message_nobody_waits_for_is_refused_and_the_command_fails(cli):
 def test_bad_json_is_reported_with_its_position(cli):
     out = cli("start", "basic", "--data", "{bad", code=1)
     assert "not valid JSON" in out and "line 1 column 2" in out
+
+
+def test_gemeente_policy_variables_are_set_and_shown(cli):
+    out = cli("gemeente", "demo", "--zet", "brugklas_statushouders=false", "--zet", "boete_statushouders=true")
+    assert "brugklas_statushouders = false (gemeente)" in out
+    assert "brugklas_gezinsmigranten = false (standaard)" in out
+    assert "does not exist" in cli("gemeente", "0999", code=1)
+    assert "Nieuwstad" in cli("gemeente", "0999", "--naam", "Nieuwstad")
