@@ -98,15 +98,6 @@ class FeelCompiler(TextualRules):
             raise ExpressionError("not a date, time or duration literal", self.text, self._position(meta))
         return lambda scope: value
 
-    def true(self, meta, children):
-        return lambda scope: True
-
-    def false(self, meta, children):
-        return lambda scope: False
-
-    def null(self, meta, children):
-        return lambda scope: None
-
     def input_value(self, meta, children):
         self.input_positions.append(meta.start_pos)
         fail = self._failer(meta)

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Callable
 
-from lark import Transformer, v_args
+from lark import v_args
+
+from .syntax import LiteralRules
 
 from .feel_builtins import ArityError
 from .feel_values import FeelFunction
@@ -28,7 +30,7 @@ def _bindings(iterations: list[Iteration], scope: Scope, bound: dict | None = No
 
 
 @v_args(meta=True)
-class TextualRules(Transformer):
+class TextualRules(LiteralRules):
     """Lark callbacks for FEEL's textual expressions (mixed into the FEEL compiler)."""
 
     bound: set[str]

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
-from lark import Lark, Transformer, v_args
+from lark import Lark, v_args
 
 from .errors import EvaluationError, ExpressionError
 from .juel_functions import JUEL_FUNCTIONS
 from .juel_values import ORDER, arith_operand, as_bool, el_equal, comparable, is_empty, member, split_escapes
 from .scope import Scope
-from .syntax import parse_and_transform
+from .syntax import LiteralRules, parse_and_transform
 from .temporal import type_name
 
 GRAMMAR = r"""
@@ -78,7 +78,7 @@ Node = Callable[["Scope"], Any]
 
 
 @v_args(meta=True)
-class _Compiler(Transformer):
+class _Compiler(LiteralRules):
     """Turn the lark tree into closures; keep source positions for error messages."""
 
     def __init__(self, text: str, offset: int) -> None:
@@ -109,15 +109,6 @@ class _Compiler(Transformer):
         raw = str(children[0])[1:-1]
         value = "".join(part[1:] if part.startswith("\\") else part for part in split_escapes(raw))
         return lambda scope: value
-
-    def true(self, meta, children):
-        return lambda scope: True
-
-    def false(self, meta, children):
-        return lambda scope: False
-
-    def null(self, meta, children):
-        return lambda scope: None
 
     def var(self, meta, children):
         name = str(children[0])

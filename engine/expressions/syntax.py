@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from .errors import ExpressionError
@@ -48,3 +48,17 @@ def parse_and_transform(parser: Lark, compiler: Transformer, inner: str, text: s
         raise
     except RecursionError:
         raise ExpressionError("the expression nests too deeply", text, offset) from None
+
+
+@v_args(meta=True)
+class LiteralRules(Transformer):
+    """The literals JUEL and FEEL share: true, false and null."""
+
+    def true(self, meta, children):
+        return lambda scope: True
+
+    def false(self, meta, children):
+        return lambda scope: False
+
+    def null(self, meta, children):
+        return lambda scope: None
