@@ -42,7 +42,7 @@ test: install system-deps
 
 bench: install
 	$(BIN)/regie bench
-	$(BIN)/python -m api.bench
+	$(BIN)/python -m api.inbox.bench
 
 lint: install
 	npx bpmnlint processes/*.bpmn

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -12,8 +11,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api import errors
-from api.routes import api_cases, api_tasks, post, web_auth, web_cases, web_inbox, web_tasks
+from api.auth import routes as auth_routes
+from api.cases import endpoints as case_endpoints
+from api.cases import pages as case_pages
+from api.inbox import routes as inbox_routes
+from api.letters import pages as letter_pages
+from api.modeler import engine_rest
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE
+from api.tasks import endpoints as task_endpoints
+from api.tasks import pages as task_pages
 from api.templating import build_templates
 from engine.config import DEV_SECRET_KEY, PROJECT_ROOT, Settings
 
@@ -49,7 +55,7 @@ def create_app(runtime=None) -> FastAPI:
     async def lifespan(app: FastAPI):
         """Build the runtime at startup when none was given."""
         if getattr(app.state, "runtime", None) is None:
-            from engine.runtime import build_runtime
+            from engine.running.runtime import build_runtime
 
             app.state.runtime = build_runtime(settings)
         yield
@@ -92,10 +98,10 @@ def create_app(runtime=None) -> FastAPI:
     for name, directory in VENDOR_DIRS.items():
         if directory.is_dir():
             app.mount(f"/static/{name}", StaticFiles(directory=directory), name=f"static-{name}")
-    for module in (api_tasks, api_cases):
+    for module in (task_endpoints, case_endpoints):
         app.include_router(module.router, prefix="/api")
-    app.include_router(post.api_router, prefix="/api")
-    for module in (web_auth, web_inbox, web_tasks, web_cases, post):
+    app.include_router(letter_pages.api_router, prefix="/api")
+    for module in (auth_routes, inbox_routes, task_pages, case_pages, letter_pages):
         app.include_router(module.router, include_in_schema=False)
     @app.get(DOCS_URL, include_in_schema=False)
     def api_docs():
@@ -105,7 +111,5 @@ def create_app(runtime=None) -> FastAPI:
                                    swagger_css_url="/static/swagger-ui/swagger-ui.css",
                                    swagger_favicon_url="/static/app/favicon.svg")
 
-    if importlib.util.find_spec("api.engine_rest") is not None:
-        engine_rest = importlib.import_module("api.engine_rest")
-        app.include_router(engine_rest.router, prefix="/engine-rest")
+    app.include_router(engine_rest.router, prefix="/engine-rest")
     return app

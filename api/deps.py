@@ -9,9 +9,10 @@ from typing import Annotated, Iterator
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from api.security import CSRF_FIELD, CSRF_HEADER, csrf_valid, session_user_id
-from engine import accounts
+from engine.access import accounts
 from engine.db.models import User
 from engine.db.session import transaction
 from engine.errors import AppError, Forbidden
@@ -108,3 +109,18 @@ def web_user(request: Request, session: SessionDep, _csrf: Annotated[None, Depen
 
 CurrentUser = Annotated[User, Depends(api_user)]
 WebUser = Annotated[User, Depends(web_user)]
+
+
+async def read_form(request: Request) -> FormData:
+    """Return the posted form (parsed once, shared with the CSRF check)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Return a local path to go back to (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

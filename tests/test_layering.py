@@ -50,3 +50,71 @@ def test_no_python_eval_of_analyst_text():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"eval", "exec"}:
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not offenders, f"eval/exec calls: {offenders}"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _docstring_only(path: Path) -> bool:
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    return all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) for node in body)
+
+
+def _engine_import_graph() -> dict[str, set[str]]:
+    """Every engine module and the engine modules it imports (top-level, lazy and TYPE_CHECKING alike)."""
+    modules = {_module_name(p): p for p in _python_files("engine")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target.startswith("engine") and target != name and not _docstring_only(modules[target]):
+                    edges.add(target)
+        graph[name] = edges
+    return graph
+
+
+def test_no_import_cycle_between_engine_modules():
+    graph = _engine_import_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    assert not cycles, f"import cycles between engine modules: {cycles}"
+
+
+def test_engine_keeps_only_cross_cutting_basics_at_top_level():
+    top = sorted(p.stem for p in (REPO / "engine").glob("*.py") if p.stem != "__init__")
+    assert top == ["audit", "clock", "config", "errors"], f"group new engine modules by capability: {top}"

@@ -10,10 +10,27 @@ from decimal import Decimal
 from typing import Any
 
 from engine.expressions import Compiled, ExpressionError
-from engine.expressions.feel_text import parse_feel_date, parse_feel_datetime, parse_feel_time
-from engine.expressions.feel_values import FEEL_DECIMAL, FeelFunction, compare, equal, to_feel
+from engine.expressions.feel_text import (
+    parse_feel_date,
+    parse_feel_datetime,
+    parse_feel_time,
+)
+from engine.expressions.feel_values import (
+    FEEL_DECIMAL,
+    FeelFunction,
+    compare,
+    equal,
+    to_feel,
+)
 
-from .model import Decision, DecisionTable, DmnError, KnowledgeModel, LiteralExpression, Logic
+from .model import (
+    Decision,
+    DecisionTable,
+    DmnError,
+    KnowledgeModel,
+    LiteralExpression,
+    Logic,
+)
 
 SINGLE_HIT = ("UNIQUE", "FIRST", "PRIORITY", "ANY")
 

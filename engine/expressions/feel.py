@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-
 from .errors import ExpressionError
 from .feel_compiler import FeelCompiler
 from .feel_grammar import PARSER

@@ -9,8 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from .feel_builtins_lists import LIST_AND_NUMBER_FUNCTIONS
+from .feel_text import (
+    feel_string,
+    parse_feel_date,
+    parse_feel_datetime,
+    parse_feel_duration,
+    parse_feel_time,
+)
 from .feel_values import FeelFunction, Range, compare, equal, is_number
-from .feel_text import feel_string, parse_feel_date, parse_feel_datetime, parse_feel_duration, parse_feel_time
 from .temporal import YearsMonths
 
 _FAILURES = (TypeError, ValueError, ArithmeticError, AttributeError, IndexError, KeyError, re.error)

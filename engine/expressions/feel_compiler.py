@@ -12,8 +12,8 @@ from lark import Token, v_args
 from .errors import EvaluationError, ExpressionError
 from .feel_access import instance_of, membership, property_of
 from .feel_builtins import BUILTINS, ArityError
-from .feel_textual import TextualRules
 from .feel_text import parse_temporal_literal
+from .feel_textual import TextualRules
 from .feel_values import (
     FeelFunction,
     Range,

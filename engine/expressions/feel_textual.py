@@ -9,11 +9,10 @@ from typing import Any, Callable
 
 from lark import v_args
 
-from .syntax import LiteralRules
-
 from .feel_builtins import ArityError
 from .feel_values import FeelFunction
 from .scope import Scope
+from .syntax import LiteralRules
 
 Iteration = tuple[str, Callable[[Scope], list]]
 

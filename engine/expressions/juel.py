@@ -18,7 +18,16 @@ from lark import Lark, v_args
 
 from .errors import EvaluationError, ExpressionError
 from .juel_functions import JUEL_FUNCTIONS
-from .juel_values import ORDER, arith_operand, as_bool, el_equal, comparable, is_empty, member, split_escapes
+from .juel_values import (
+    ORDER,
+    arith_operand,
+    as_bool,
+    comparable,
+    el_equal,
+    is_empty,
+    member,
+    split_escapes,
+)
 from .scope import Scope
 from .syntax import LiteralRules, parse_and_transform
 from .temporal import type_name

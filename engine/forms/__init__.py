@@ -45,7 +45,14 @@ Semantics (as form-js)
 """
 
 from .model import Component, Field, FormDefinition, FormError, FormProblem, parse_form
-from .submission import as_case_data, default_values, form_data, is_editable, validate_submission, visible_fields
+from .submission import (
+    as_case_data,
+    default_values,
+    form_data,
+    is_editable,
+    validate_submission,
+    visible_fields,
+)
 from .validation import validate_form_definition
 
 __all__ = [

@@ -11,7 +11,16 @@ from zoneinfo import ZoneInfo
 
 from .conditions import hidden_ids, is_feel, resolve
 from .model import MULTI_TYPES, Component, FormDefinition
-from .values import Invalid, coerce, coerce_leniently, dutch_date, dutch_number, is_empty, to_date, to_number
+from .values import (
+    Invalid,
+    coerce,
+    coerce_leniently,
+    dutch_date,
+    dutch_number,
+    is_empty,
+    to_date,
+    to_number,
+)
 
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")

@@ -9,7 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .conditions import feel_problems, is_feel
-from .model import CHOICE_TYPES, INPUT_TYPES, MULTI_TYPES, Component, FormDefinition, FormProblem
+from .model import (
+    CHOICE_TYPES,
+    INPUT_TYPES,
+    MULTI_TYPES,
+    Component,
+    FormDefinition,
+    FormProblem,
+)
 
 FORM_PROPERTIES = frozenset(
     {

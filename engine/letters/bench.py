@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 import engine.letters.models  # noqa: F401  (registers the letters table on Base)
 from engine.db.base import Base
 from engine.db.models import Case, Deployment, Gemeente, ProcessDefinition
-from engine.handlers import ServiceCall
 from engine.letters.handler import letter_handler
+from engine.running.handlers import ServiceCall
 
 PIP_DATA = {
     "naam": "Amina Yusuf",

@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from engine.handlers import HandlerError
 from engine.letters import rules
+from engine.running.handlers import HandlerError
 
 Derivation = Callable[[str, dict[str, Any], date], dict[str, Any]]
 

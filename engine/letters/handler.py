@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from engine.handlers import HandlerError, ServiceCall, Wait
 from engine.letters.archive import archive_letter, letter_for_task, next_sequence
 from engine.letters.models import KANALEN
 from engine.letters.render import render_letter
 from engine.letters.templates import TemplateStore
+from engine.running.handlers import HandlerError, ServiceCall, Wait
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 

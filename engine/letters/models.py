@@ -11,7 +11,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, inspect,
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, validates
 

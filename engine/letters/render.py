@@ -11,9 +11,9 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Mapping
 
 from docx.shared import Mm
@@ -21,12 +21,12 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
-from engine.handlers import HandlerError
 from engine.letters import rules
 from engine.letters.composing import CachedDocxTemplate, composed_template
 from engine.letters.derive import as_amount, case_variables, derive
 from engine.letters.formatting import as_date, letter_environment
 from engine.letters.templates import BEZWAARCLAUSULE, LetterSpec, TemplateStore
+from engine.running.handlers import HandlerError
 
 LEFTOVER = re.compile(rb"\{\{|\{%|\{#")
 NO_SUMMARY = {"", "nl"}

@@ -1,8 +1,7 @@
 """Legal dates and amounts that letters state, each next to the article it comes from.
 
 Pure functions, no framework imports, so a jurist can check them against the law.
-The general legal constants belong in `engine/rules.py`; the ones here are what the
-letters compute and state themselves (termijnen in beschikkingen, boete amounts the
+These are what the letters compute and state themselves (termijnen in beschikkingen, boete amounts the
 beschikking must match).
 """
 

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from engine.handlers import HandlerError
+from engine.running.handlers import HandlerError
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "letters"

@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from engine import accounts
+from engine.access import accounts
 from engine.config import Settings
 from engine.db.session import transaction
-from engine.handlers import HandlerRegistry
 from engine.letters.handler import letter_handler
-from engine.runtime import build_runtime
+from engine.running.handlers import HandlerRegistry
+from engine.running.runtime import build_runtime
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from engine import accounts
+from engine.access import accounts
 from engine.db.models import User
 from engine.db.session import transaction
 from tests.api.conftest import NOW, PASSWORD, Browser, csrf_from

@@ -7,12 +7,18 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
+from engine.casefile.inbox import (
+    InboxQuery,
+    end_of_week,
+    list_inbox,
+    search_cases,
+    summary,
+)
 from engine.db.base import Base
 from engine.db.models import TaskCandidate, User, UserTask
 from engine.db.session import make_engine, make_session_factory
 from engine.errors import Forbidden, Invalid
-from engine.inbox import InboxQuery, end_of_week, list_inbox, search_cases, summary
-from engine.inbox_bench import GEMEENTE, NOW, fill, group_query_plan
+from engine.tools.inbox_bench import GEMEENTE, NOW, fill, group_query_plan
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from engine import accounts
+from engine.access import accounts
 from engine.config import Settings
 from engine.db.session import transaction
-from engine.runtime import build_runtime
+from engine.running.runtime import build_runtime
 from tests.api.conftest import FIXTURES, NOW, PASSWORD, PERSON, Browser, _handlers
 from tests.api.test_api_tasks import VALID
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine.db.session import transaction
 from engine.letters.archive import get_letter
 from engine.letters.pdf import pdf_available
-from engine.db.session import transaction
 from tests.api.test_letters_review import _case_with_letter_in_review
 
 DAY = "2026-03-02"  # the test clock's day (tests/api/conftest.py NOW)

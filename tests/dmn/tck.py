@@ -9,7 +9,11 @@ from typing import Any
 
 from lxml import etree
 
-from engine.expressions.feel_text import parse_feel_datetime, parse_feel_duration, parse_feel_time
+from engine.expressions.feel_text import (
+    parse_feel_datetime,
+    parse_feel_duration,
+    parse_feel_time,
+)
 from engine.expressions.temporal import parse_date
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"

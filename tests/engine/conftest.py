@@ -9,8 +9,8 @@ import pytest
 from engine.config import Settings
 from engine.db.all_models import metadata
 from engine.db.models import Gemeente
-from engine.handlers import HandlerError, HandlerRegistry
-from engine.runtime import build_runtime
+from engine.running.handlers import HandlerError, HandlerRegistry
+from engine.running.runtime import build_runtime
 from tests.conftest import T0
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -8,7 +8,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import _mount_optional, app
+from engine.tools.cli import _mount_optional, app
 from tests.engine.conftest import FIXTURES
 
 runner = CliRunner()
@@ -27,7 +27,7 @@ def cli(tmp_path, monkeypatch):
     run("db", "upgrade")
     from engine.config import Settings
     from engine.db.models import Gemeente
-    from engine.runtime import build_runtime
+    from engine.running.runtime import build_runtime
     from tests.conftest import T0
 
     rt = build_runtime(Settings())

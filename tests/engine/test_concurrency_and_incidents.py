@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
-
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from engine.db.models import Case, Incident
 from engine.errors import Conflict

@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import select
 
+from engine.bpmn.parser import RegieParser
+from engine.bpmn.serialization import restore_spec, serialize_spec
 from engine.db.models import Case, UserTask
-from engine.parser import RegieParser
-from engine.serialization import restore_spec, serialize_spec
 from tests.engine.conftest import FIXTURES
 
 from .helpers import open_tasks, start
@@ -80,7 +80,7 @@ def test_decimal_and_date_values_keep_their_type_through_save_and_restore(deploy
         workflow = deployed.engine.load(session, case)
         task = workflow.get_tasks(state=__import__("SpiffWorkflow").util.task.TaskState.READY)[0]
         task.data.update({"boete_bedrag": Decimal("187.50"), "rapport_datum": date(2026, 3, 2)})
-        from engine.serialization import dump_state
+        from engine.bpmn.serialization import dump_state
 
         case.state = dump_state(workflow)
     with deployed.session_factory() as session:
@@ -93,7 +93,7 @@ def test_decimal_and_date_values_keep_their_type_through_save_and_restore(deploy
 def test_state_of_a_newer_format_is_refused_with_the_reason(deployed):
     import pytest as _pytest
 
-    from engine.serialization import STATE_FORMAT, load_state
+    from engine.bpmn.serialization import STATE_FORMAT, load_state
 
     with _pytest.raises(ValueError, match="newer than this Regie"):
         load_state({}, STATE_FORMAT + 1, None, {})

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.deployment import kind_of
+from engine.deploy.deployment import kind_of
+from engine.deploy.variable_check import LETTER_VARIABLES, find_unknown_variables
 from engine.dmn import load_dmn
 from engine.letters.derive import case_variables
-from engine.variable_check import LETTER_VARIABLES, find_unknown_variables
 from tests.engine.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]

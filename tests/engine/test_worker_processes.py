@@ -38,7 +38,7 @@ def waiting_cases(runtime):
 
 def test_two_worker_processes_fire_every_due_timer_once(runtime, waiting_cases):
     env = dict(os.environ, DATABASE_URL=runtime.settings.database_url, REGIE_CLOCK="database")
-    command = [sys.executable, "-c", "from engine.cli import main; main()", "worker", "--once"]
+    command = [sys.executable, "-c", "from engine.tools.cli import main; main()", "worker", "--once"]
     workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     for worker in workers:
         _out, err = worker.communicate(timeout=120)

@@ -6,10 +6,9 @@ import base64
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from api.app import create_app
-from engine import accounts
+from engine.access import accounts
 from engine.db.models import Case
 from tests.engine.conftest import FIXTURES
 

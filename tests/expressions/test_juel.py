@@ -5,7 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from engine.expressions import EvaluationError, ExpressionError, compile_expression, validate_expression
+from engine.expressions import (
+    EvaluationError,
+    ExpressionError,
+    compile_expression,
+    validate_expression,
+)
 
 NOW = datetime(2026, 3, 15, 10, 0, tzinfo=timezone.utc)
 DATA = {

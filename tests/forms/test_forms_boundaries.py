@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORM_CODE = sorted((ROOT / "engine" / "forms").glob("*.py")) + [ROOT / "api" / "forms_html.py"]
+FORM_CODE = sorted((ROOT / "engine" / "forms").glob("*.py")) + [ROOT / "api" / "tasks" / "forms_html.py"]
 FORBIDDEN_CALL = re.compile(r"(?<![\w.])(eval|exec|compile)\s*\(|literal_eval|__import__|importlib")
 WEB_PACKAGES = {"fastapi", "starlette", "jinja2", "markupsafe", "SpiffWorkflow"}
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from form_helpers import NOW, make_form
 
-from api.forms_html import render_form_html
+from api.tasks.forms_html import render_form_html
 from engine.forms import validate_submission
 
 

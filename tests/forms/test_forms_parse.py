@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from form_helpers import fixture_bytes, fixture_form, make_form
 
 from engine.forms import FormError, load_form, parse_form, validate_form_definition
-
-from form_helpers import fixture_bytes, fixture_form, make_form
 
 
 def messages(form) -> list[str]:

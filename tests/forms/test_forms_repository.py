@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from form_helpers import NOW
 
-from api.forms_html import field_id, render_form_html
+from api.tasks.forms_html import field_id, render_form_html
 from engine.forms import default_values, parse_form, validate_form_definition
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 import engine.letters.models  # noqa: F401
 from engine.db.base import Base
-from engine.handlers import ServiceCall
 from engine.letters.bench import demo_case
 from engine.letters.templates import DEFAULT_ROOT
+from engine.running.handlers import ServiceCall
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # a Monday; dagtekening 2 maart 2026
 

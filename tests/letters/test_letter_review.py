@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry
-from engine.handlers import Wait
 from engine.letters.archive import LetterError, list_letters
 from engine.letters.handler import letter_handler
 from engine.letters.review import approve_letter, preview_html, reject_letter
+from engine.running.handlers import Wait
 
 from .conftest import NOW
 

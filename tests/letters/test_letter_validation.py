@@ -10,12 +10,12 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from engine.handlers import HandlerError
 from engine.letters import rules
 from engine.letters.formatting import bedrag, datum
 from engine.letters.handler import letter_handler
 from engine.letters.models import Letter
 from engine.letters.render import refuse_leftovers
+from engine.running.handlers import HandlerError
 
 
 def letter_count(session) -> int:

@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-22 11:23:46.492043
 """
 
-from alembic import op
 import sqlalchemy as sa
-import engine.db.base
+from alembic import op
 
+import engine.db.base
 
 revision = '0001'
 down_revision = None

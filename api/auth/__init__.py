@@ -1,0 +1,1 @@
+"""Logging in and out; who may do what in the workplace."""

@@ -1,0 +1,1 @@
+"""A case: dossier, notes, audit, diagram, incidents, starting cases and messages."""

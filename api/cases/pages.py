@@ -1,0 +1,78 @@
+"""Web pages: the case page (diagram, dossier, letters, notes, timeline), notes, retry, letter review."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.auth import permissions
+from api.cases import services as case_services
+from api.deps import FormDep, Now, Runtime, SessionDep, WebUser, safe_next
+from api.letters import services as letter_service
+from api.security import flash
+from api.templating import render
+from engine.errors import Invalid
+
+router = APIRouter()
+
+
+@router.get("/zaken/{case_id}")
+def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runtime, user: WebUser,
+              now: Now) -> Response:
+    """Show the case: where it is in the diagram, the dossier, letters, notes and what happened."""
+    found = case_services.case_dossier(session=session, runtime=runtime, user=user, case_id=case_id, now=now)
+    diagram = case_services.diagram_page_data(session=session, runtime=runtime, user=user, case_id=case_id)
+    context = {
+        "title": f"Dossier {found.case.case_number}",
+        "user": user,
+        "now": now,
+        "case": found.case,
+        "dossier": found,
+        "diagram": diagram,
+        "is_beheerder": permissions.has_role(user, "beheerder"),
+        "may_review": permissions.has_role(user, "consulent", "teamleider"),
+        "note_error": None,
+    }
+    return render(request, "case.html", context)
+
+
+@router.post("/zaken/{case_id}/notities")
+def add_note(case_id: str, request: Request, session: SessionDep, user: WebUser, now: Now,
+             posted: FormDep) -> Response:
+    """Add a note to the case and go back to where it was written."""
+    back = safe_next(str(posted.get("next") or ""), f"/zaken/{case_id}")
+    try:
+        case_services.add_note(session=session, user=user, case_id=case_id, text=str(posted.get("text") or ""), now=now)
+    except Invalid as exc:
+        flash(request, exc.field_errors.get("text", exc.message), "error")
+        return RedirectResponse(back, status_code=303)
+    flash(request, "De notitie is toegevoegd.")
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/storingen/{incident_id}/opnieuw")
+def retry_incident(incident_id: int, request: Request, session: SessionDep, runtime: Runtime,
+                   user: WebUser) -> Response:
+    """Run the failed step again (beheerder)."""
+    case = case_services.retry_incident(session=session, runtime=runtime, user=user, incident_id=incident_id)
+    flash(request, "De stap is opnieuw uitgevoerd.")
+    return RedirectResponse(f"/zaken/{case.id}", status_code=303)
+
+
+@router.post("/brieven/{letter_id}/goedkeuren")
+def approve_letter(letter_id: int, request: Request, session: SessionDep, runtime: Runtime, user: WebUser,
+                   now: Now) -> Response:
+    """Approve a letter waiting for review (four eyes)."""
+    letter = letter_service.approve_letter(session=session, runtime=runtime, user=user, letter_id=letter_id, now=now)
+    flash(request, f"Brief {letter.kenmerk} is goedgekeurd.")
+    return RedirectResponse(f"/zaken/{letter.case_id}", status_code=303)
+
+
+@router.post("/brieven/{letter_id}/afkeuren")
+def reject_letter(letter_id: int, request: Request, session: SessionDep, runtime: Runtime, user: WebUser, now: Now,
+                  posted: FormDep) -> Response:
+    """Reject a letter waiting for review, with a reason."""
+    letter = letter_service.reject_letter(session=session, runtime=runtime, user=user, letter_id=letter_id,
+                                    reason=str(posted.get("reason") or ""), now=now)
+    flash(request, f"Brief {letter.kenmerk} is afgekeurd.")
+    return RedirectResponse(f"/zaken/{letter.case_id}", status_code=303)

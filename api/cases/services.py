@@ -1,0 +1,146 @@
+"""Case use cases: dossier, notes, audit, diagram, retry, start, messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from api.auth.permissions import has_role
+from api.letters import services as letter_service
+from engine.casefile import dossier, notes
+from engine.db.models import Case, ProcessDefinition, User
+from engine.errors import Conflict, Forbidden
+
+
+def case_dossier(
+    *, session: Session, runtime, user: User, case_id: str, now: datetime, what: str = "case"
+) -> dossier.Dossier:
+    """Return the dossier of a case of the user's gemeente and audit the read."""
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    dossier.record_view(session=session, case=case, actor=user.username, now=now, what=what)
+    variables = runtime.engine.case_variables(session=session, case=case)
+    return dossier.build_dossier(
+        session=session, case=case, variables=variables, letters=letter_service.case_letters(session=session, case=case)
+    )
+
+
+def add_note(*, session: Session, user: User, case_id: str, text: str, now: datetime) -> notes.CaseNote:
+    """Write a note on a case."""
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    return notes.add_note(
+        session=session, case=case, author=user.username, author_name=user.display_name, text=text, now=now
+    )
+
+
+def case_notes(*, session: Session, user: User, case_id: str, now: datetime) -> list[notes.CaseNote]:
+    """Return the notes of a case, newest first, and audit the read."""
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    dossier.record_view(session=session, case=case, actor=user.username, now=now, what="notes")
+    return notes.list_notes(session=session, case=case)
+
+
+def case_audit(*, session: Session, user: User, case_id: str, now: datetime) -> list:
+    """Return the full audit log of a case (teamleider or beheerder), and audit that read."""
+    if not has_role(user, "teamleider", "beheerder"):
+        raise Forbidden("Alleen een teamleider of beheerder ziet het volledige logboek.")
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    dossier.record_view(session=session, case=case, actor=user.username, now=now, what="audit")
+    return dossier.audit_log(session=session, case=case)
+
+
+def diagram(*, session: Session, runtime, user: User, case_id: str, now: datetime | None = None):
+    """Return the diagram state (BPMN XML and marked element ids) of a case; audit the read when `now` is given."""
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    if now is not None:
+        dossier.record_view(session=session, case=case, actor=user.username, now=now, what="diagram")
+    return runtime.engine.diagram_state(session=session, case=case)
+
+
+def retry_incident(*, session: Session, runtime, user: User, incident_id: int) -> Case:
+    """Retry the failed step of a case (beheerder)."""
+    if not has_role(user, "beheerder"):
+        raise Forbidden("Alleen een beheerder kan een storing opnieuw proberen.")
+    incident = dossier.get_incident(session=session, incident_id=incident_id, gemeente=user.gemeente)
+    if incident.resolved_at is not None:
+        raise Conflict("Deze storing is al opgelost.")
+    return runtime.engine.retry_incident(session=session, incident_id=incident.id, actor=user.username)
+
+
+def start_case(
+    *, session: Session, runtime, user: User, process_id: str, data: dict[str, Any], business_key: str | None
+) -> Case:
+    """Start a klantreis in the user's gemeente."""
+    return runtime.engine.start_case(
+        session=session,
+        process_id=process_id,
+        gemeente=user.gemeente,
+        data=data,
+        actor=user.username,
+        business_key=business_key,
+    )
+
+
+def send_message(
+    *,
+    session: Session,
+    runtime,
+    user: User,
+    name: str,
+    message_id: str,
+    case_id: str | None,
+    bsn: str | None,
+    payload: dict[str, Any],
+):
+    """Deliver a message (e.g. a DUO event) to a case of the user's gemeente."""
+    if case_id is not None:
+        dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    return runtime.engine.send_message(
+        session=session,
+        name=name,
+        message_id=message_id,
+        actor=user.username,
+        case_id=case_id,
+        bsn=bsn,
+        gemeente=user.gemeente,
+        payload=payload,
+    )
+
+
+def diagram_page_data(*, session: Session, runtime, user: User, case_id: str) -> dict[str, Any]:
+    """Return what the case page's diagram script needs: the diagrams to draw and the marked elements."""
+    state = diagram(session=session, runtime=runtime, user=user, case_id=case_id)
+    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    definition = session.get(ProcessDefinition, case.definition_id)
+    return {
+        "diagrams": diagrams_to_show(state, definition.process_id if definition is not None else ""),
+        "active": list(state.active),
+        "completed": list(state.completed),
+        "incidents": list(state.incidents),
+    }
+
+
+def diagrams_to_show(state, main_process_id: str) -> list[dict[str, str]]:
+    """Return the diagrams worth drawing: the case's own process first, then those the case has been in."""
+    marked = set(state.active) | set(state.completed) | set(state.incidents)
+    shown: list[dict[str, str]] = []
+    seen_xml: set[str] = set()
+    ordered = sorted(state.diagrams.items(), key=lambda item: (item[0] != main_process_id, item[0]))
+    for process_id, xml in ordered:
+        names = _process_names(xml)
+        if xml in seen_xml or not (process_id == main_process_id or any(f'id="{e}"' in xml for e in marked)):
+            continue
+        seen_xml.add(xml)
+        shown.append({"id": process_id, "name": names.get(process_id) or process_id, "xml": xml})
+    return shown
+
+
+def _process_names(xml: str) -> dict[str, str]:
+    """Map process ids to their names in a BPMN file."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
+    return {p.get("id"): p.get("name") or "" for p in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")}

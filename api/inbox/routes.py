@@ -1,0 +1,121 @@
+"""Web pages: the inbox, search (BSN by POST only), claim, unclaim and (bulk) reassign."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.auth import permissions
+from api.deps import FormDep, Now, Runtime, SessionDep, WebUser, safe_next
+from api.inbox import services as inbox_services
+from api.security import flash
+from api.tasks import services as task_services
+from api.templating import render
+from engine.casefile import inbox
+from engine.db.models import User
+from engine.errors import AppError
+
+router = APIRouter()
+
+VIEW_TITLES = {
+    "mine": "Mijn taken",
+    "groups": "Taken van mijn groep",
+    "team": "Alle taken van het team",
+    "search": "Zoekresultaten",
+}
+SORT_LABELS = {
+    "due": "Deadline",
+    "legal": "Wettelijke termijn",
+    "created": "Nieuwste eerst",
+    "name": "Naam inburgeraar",
+}
+
+
+def _inbox(request: Request, session, user: User, now, query: inbox.InboxQuery, *, search_bsn: str = "",
+           cases=None, errors=None, status_code: int = 200) -> Response:
+    page = inbox_services.inbox_page(session=session, user=user, query=query, now=now)
+    context = {
+        "title": VIEW_TITLES[query.view],
+        "user": user,
+        "now": now,
+        "page": page,
+        "query": query,
+        "counts": inbox.summary(session=session, user=user, now=now),
+        "sorts": SORT_LABELS,
+        "is_teamleider": permissions.has_role(user, "teamleider"),
+        "colleagues": task_services.colleagues(session=session, user=user) if permissions.has_role(user, "teamleider") else [],
+        "search_has_bsn": bool(search_bsn),
+        "cases": cases or [],
+        "errors": errors or {},
+    }
+    return render(request, "inbox.html", context, status_code=status_code)
+
+
+@router.get("/")
+def inbox_page(
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    now: Now,
+    view: str = "mine",
+    filter: str = "",
+    sort: str = "due",
+    page: int = 1,
+) -> Response:
+    """Show the inbox: my tasks, my groups' tasks or the team's, sorted and filtered."""
+    query = inbox.InboxQuery(view=view if view in VIEW_TITLES and view != "search" else "mine",
+                             filter=filter, sort=sort, page=page)
+    return _inbox(request, session, user, now, query)
+
+
+@router.post("/zoeken")
+def search(request: Request, session: SessionDep, user: WebUser, now: Now, form: FormDep) -> Response:
+    """Search open tasks and cases by name, case number or exact BSN (posted, never in the URL)."""
+    text = str(form.get("text") or "").strip()
+    bsn = "".join(ch for ch in str(form.get("bsn") or "") if ch.isdigit())
+    page = int(form.get("page") or 1) if str(form.get("page") or "1").isdigit() else 1
+    query = inbox.InboxQuery(view="search", text=text, bsn=bsn, page=page)
+    try:
+        cases = inbox_services.search_cases(session=session, user=user, text=text, bsn=bsn)
+    except AppError as exc:
+        fallback = inbox.InboxQuery(view="mine")
+        return _inbox(request, session, user, now, fallback, errors=exc.field_errors or {"text": exc.message},
+                      status_code=exc.status)
+    return _inbox(request, session, user, now, query, search_bsn=bsn, cases=cases)
+
+
+@router.post("/taken/{task_id}/claimen")
+def claim(task_id: str, request: Request, session: SessionDep, runtime: Runtime, user: WebUser) -> Response:
+    """Take a task and open it."""
+    task_services.claim(session=session, runtime=runtime, user=user, task_id=task_id)
+    flash(request, "De taak staat nu op uw naam.")
+    return RedirectResponse(f"/taken/{task_id}", status_code=303)
+
+
+@router.post("/taken/{task_id}/vrijgeven")
+def unclaim(task_id: str, request: Request, session: SessionDep, runtime: Runtime, user: WebUser,
+            form: FormDep) -> Response:
+    """Give a task back to its group."""
+    task_services.unclaim(session=session, runtime=runtime, user=user, task_id=task_id)
+    flash(request, "De taak is vrijgegeven voor uw groep.")
+    return RedirectResponse(safe_next(str(form.get("next") or "")), status_code=303)
+
+
+@router.post("/taken/toewijzen")
+def assign_many(
+    request: Request,
+    session: SessionDep,
+    runtime: Runtime,
+    user: WebUser,
+    form: FormDep,
+    assignee: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Give the chosen tasks to a colleague, with a reason (teamleider)."""
+    task_ids = [str(t) for t in form.getlist("task_ids")]
+    tasks = task_services.assign(session=session, runtime=runtime, user=user, task_ids=task_ids, assignee=assignee,
+                            reason=reason)
+    flash(request, "1 taak toegewezen." if len(tasks) == 1 else f"{len(tasks)} taken toegewezen.")
+    return RedirectResponse(safe_next(str(form.get("next") or ""), "/?view=team"), status_code=303)

@@ -1,0 +1,44 @@
+"""JSON bodies of the inbox API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from api.schemas import Schema
+
+
+class InboxRowOut(Schema):
+    """A row of the inbox."""
+
+    task_id: str
+    name: str
+    case_id: str
+    case_number: str
+    naam: str | None
+    assignee: str | None
+    candidate_groups: list[str]
+    due_at: datetime | None
+    legal_deadline: datetime | None
+    created_at: datetime
+    overdue: bool
+    due_this_week: bool
+    legal_overdue: bool
+
+
+class InboxOut(Schema):
+    """One page of the inbox."""
+
+    view: str
+    page: int
+    has_next: bool
+    rows: list[InboxRowOut]
+
+
+class SearchIn(BaseModel):
+    """Search by name part or case number (`text`) or exact BSN (`bsn`); sent in the body."""
+
+    text: str = ""
+    bsn: str = Field(default="", max_length=9)
+    page: int = 1

@@ -1,0 +1,1 @@
+"""Letters: download, review, and the print street."""

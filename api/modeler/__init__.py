@@ -1,0 +1,1 @@
+"""The Camunda 7 REST endpoints Camunda Modeler deploys to."""

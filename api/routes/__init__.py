@@ -1,1 +1,0 @@
-"""Routes: thin handlers that call one service function each."""

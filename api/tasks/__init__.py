@@ -1,0 +1,1 @@
+"""A task: its form, claim, assign, drafts and completion (web pages and JSON API)."""

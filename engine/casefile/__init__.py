@@ -1,0 +1,1 @@
+"""The case file and the inbox: overview, dossier, inbox queries, notes and drafts."""

@@ -1,0 +1,1 @@
+"""Handlers for messages leaving Regie (`duo`, `notify` topics)."""

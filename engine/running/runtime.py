@@ -1,0 +1,62 @@
+"""Build everything once: settings, database, clock, handlers, the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import DatabaseClock, SystemClock
+from engine.config import Settings
+from engine.db.session import make_engine, make_session_factory
+from engine.running.core import RegieEngine
+from engine.running.handlers import HandlerRegistry
+
+
+@dataclass
+class Runtime:
+    """The objects a process (web app, CLI, worker) needs, built once."""
+
+    settings: Settings
+    db: Engine
+    session_factory: sessionmaker[Session]
+    clock: SystemClock | DatabaseClock
+    engine: RegieEngine
+    handlers: HandlerRegistry
+
+
+def default_handlers() -> HandlerRegistry:
+    """Register the service-task topics Regie ships: letter, duo, notify."""
+    from engine.letters.handler import letter_handler
+    from engine.outbox.handlers import duo_handler, notify_handler
+
+    registry = HandlerRegistry()
+    registry.register("letter", letter_handler)
+    registry.register("duo", duo_handler)
+    registry.register("notify", notify_handler)
+    return registry
+
+
+def upgrade_database(db: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from engine.db.migrate import upgrade
+
+    upgrade(db)
+
+
+def build_runtime(settings: Settings | None = None, *, handlers: HandlerRegistry | None = None,
+                  migrate: bool = True) -> Runtime:
+    """Create the runtime; runs migrations unless `migrate` is False."""
+    settings = settings or Settings()
+    if settings.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db = make_engine(settings.database_url)
+    if migrate:
+        upgrade_database(db)
+    clock = SystemClock() if settings.clock == "system" else DatabaseClock()
+    registry = handlers or default_handlers()
+    return Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
+                   engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)

@@ -1,0 +1,1 @@
+"""The command-line tools: the `regie` command, the demo, scenarios, benchmarks."""

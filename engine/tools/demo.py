@@ -1,0 +1,247 @@
+"""`regie demo`: a demo gemeente with accounts and ~30 inburgeraars spread over the klantreis.
+
+The inburgeraars are made by running the klantreis scenarios (tests/scenarios) with
+the clock: each persona starts on its own day over the past fourteen months, walks
+its scenario's steps, and waits where the scenario advances time. One shared clock
+moves forward through everyone's steps in order, firing timers on the way, so when
+it reaches today every case is wherever its journey and the deadlines brought it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine.config import PROJECT_ROOT
+from engine.db.models import Case, Gemeente, User
+from engine.deploy.deployment import kind_of
+from engine.errors import AppError
+from engine.tools.scenario import DEFAULT_ACTOR, ScenarioError, load_scenario
+
+DEMO_GEMEENTE = "demo"
+MAX_WAIT_DAYS = 31
+DEMO_PASSWORD = "Regie-demo-2026"
+DEMO_USERS = [
+    # username, display name, roles, candidate groups
+    ("consulent1", "Sanne de Vries", ["consulent"], ["consulent"]),
+    ("consulent2", "Mohamed El Amrani", ["consulent"], ["consulent"]),
+    ("teamleider", "Petra Jansen", ["teamleider", "consulent"], ["consulent", "teamleider"]),
+    ("jurist", "Karel Visser", ["consulent"], ["handhaving"]),
+    ("partner", "Fatima Bakr (VluchtelingenWerk)", ["consulent"], ["partner_mb"]),
+    ("beheerder", "Bea Beheer", ["beheerder"], []),
+]
+PERSONAS = [
+    ("Amina", "Yusuf"), ("Yonas", "Tesfaye"), ("Maria", "Santos"), ("Olena", "Kovalenko"), ("Ahmad", "Haddad"),
+    ("Fatima", "Noori"), ("Samir", "Khalil"), ("Lina", "Darwish"), ("Tedros", "Gebremedhin"), ("Aylin", "Demir"),
+    ("Hassan", "Omar"), ("Rania", "Aziz"), ("Dawit", "Haile"), ("Nour", "Saleh"), ("Iryna", "Shevchenko"),
+    ("Karim", "Mansour"), ("Selam", "Kidane"), ("Layla", "Hamdan"), ("Omar", "Farah"), ("Zahra", "Rahimi"),
+    ("Bilal", "Qureshi"), ("Mariam", "Idris"), ("Yusuf", "Ali"), ("Hana", "Mekonnen"), ("Tariq", "Nasser"),
+    ("Salma", "Benali"), ("Kiros", "Abraha"), ("Dima", "Issa"), ("Reza", "Karimi"), ("Awet", "Berhe"),
+]
+STREETS = ["Lindelaan", "Kerkstraat", "Stationsweg", "Molenweg", "Dorpsstraat", "Julianalaan", "Beukenlaan"]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
+
+
+def valid_bsn(seed: int) -> str:
+    """Return a 9-digit number that passes the elfproef (demo data, not a real person's)."""
+    n = 100000000 + seed * 7919 % 800000000
+    while True:
+        digits = [int(c) for c in f"{n:09d}"]
+        total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1))) - digits[8]
+        if total % 11 == 0:
+            return f"{n:09d}"
+        n += 1
+
+
+def _shift(value: Any, delta: timedelta) -> Any:
+    """Move every ISO date in a scenario structure by `delta` (the persona's own timeline)."""
+    if isinstance(value, dict):
+        return {k: _shift(v, delta) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift(v, delta) for v in value]
+    if isinstance(value, datetime):
+        return value + delta
+    if isinstance(value, date):
+        return value + delta
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        if "T" in value:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + delta
+            return moment.isoformat().replace("+00:00", "Z")
+        return (date.fromisoformat(value) + delta).isoformat()
+    return value
+
+
+@dataclass(order=True)
+class _Turn:
+    at: datetime
+    number: int
+    persona: "_Persona" = field(compare=False)
+
+
+@dataclass
+class _Persona:
+    number: int
+    scenario: Any
+    start: datetime
+    data: dict[str, Any]
+    steps: list[dict[str, Any]]
+    case_id: str | None = None
+    position: int = 0
+    stopped: str | None = None
+    waited_days: int = 0
+
+
+def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
+    scenarios = []
+    for path in sorted(scenario_dir.glob("*.yaml")):
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError:
+            continue
+        if scenario.process == "inburgering":
+            scenarios.append(scenario)
+    if not scenarios:
+        return []
+    # The longest journeys go to the personas who started longest ago, so early cases have
+    # moved on (leerroute, voortgang, afronding) instead of waiting at an old deadline.
+    scenarios.sort(key=lambda sc: -len(sc.steps))
+    first_start = today - timedelta(days=420)
+    personas = []
+    for i, (voornaam, achternaam) in enumerate(PERSONAS):
+        scenario = scenarios[(i * len(scenarios)) // len(PERSONAS)]
+        start = first_start + timedelta(days=14 * i)
+        delta = start - scenario.clock
+        data = _shift(dict(scenario.start_data), delta)
+        data.update({
+            "voornamen": voornaam, "achternaam": achternaam, "naam": f"{voornaam} {achternaam}",
+            "bsn": valid_bsn(i + 1), "straat": STREETS[i % len(STREETS)], "huisnummer": str(3 + i * 2),
+            "postcode": f"2{260 + i} {chr(65 + i % 26)}{chr(66 + i % 24)}", "woonplaats": "Voorbeeldstad",
+        })
+        steps = [s for s in _shift(scenario.steps, delta) if next(iter(s)) not in ("expect", "save_restore")]
+        personas.append(_Persona(i, scenario, start, data, steps))
+    return personas
+
+
+def _ensure_accounts(session) -> None:
+    from engine.access.accounts import create_user
+
+    if session.get(Gemeente, DEMO_GEMEENTE) is None:
+        session.add(Gemeente(code=DEMO_GEMEENTE, naam="Gemeente Voorbeeldstad", settings={}))
+        session.flush()
+    for username, display, roles, groups in DEMO_USERS:
+        exists = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if exists is None:
+            create_user(session=session, username=username, password=DEMO_PASSWORD, display_name=display,
+                        gemeente=DEMO_GEMEENTE, roles=roles, groups=groups)
+
+
+def _deploy_all(rt) -> None:
+    files = [(f.name, f.read_bytes()) for d in (rt.settings.processes_dir, rt.settings.forms_dir) if d.is_dir()
+             for f in sorted(d.iterdir()) if f.is_file() and kind_of(f.name)]
+    with rt.session_factory.begin() as session:
+        rt.engine.deploy(session=session, files=files, actor="beheerder", source="demo", name="klantreis")
+
+
+def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = None,
+              today: datetime | None = None) -> int:
+    """Fill the database with the demo gemeente; return how many cases it made."""
+    from engine.clock import DatabaseClock
+    from engine.db.all_models import metadata
+
+    say = out.print if out is not None else (lambda *_a, **_k: None)
+    if reset:
+        metadata.drop_all(rt.db)
+        from engine.running.runtime import upgrade_database
+
+        with rt.db.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade_database(rt.db)
+    with rt.session_factory.begin() as session:
+        existing = session.execute(select(func.count()).select_from(Case).where(Case.gemeente == DEMO_GEMEENTE)).scalar()
+        _ensure_accounts(session)
+    _deploy_all(rt)
+    if existing:
+        say(f"Demodata staat er al ({existing} dossiers); gebruik `regie demo --reset` om opnieuw te beginnen.")
+        return 0
+    if not isinstance(rt.clock, DatabaseClock):
+        say("De klok is de echte tijd (REGIE_CLOCK=system): alleen accounts en processen geladen.")
+        return 0
+    today = today or datetime.now(timezone.utc).replace(hour=9, minute=0, second=0, microsecond=0)
+    personas = _personas(scenario_dir or PROJECT_ROOT / "tests" / "scenarios", today)
+    queue = [_Turn(p.start, p.number, p) for p in personas]
+    heapq.heapify(queue)
+    with rt.session_factory.begin() as session:
+        rt.clock.set(session, personas[0].start if personas else today)
+    while queue:
+        turn = heapq.heappop(queue)
+        if turn.at > today:
+            break
+        rt.engine.fire_due_timers(session_factory=rt.session_factory, until=turn.at)
+        next_at = _play(rt, turn.persona, turn.at)
+        if next_at is not None:
+            heapq.heappush(queue, _Turn(next_at, turn.persona.number, turn.persona))
+    rt.engine.fire_due_timers(session_factory=rt.session_factory, until=today)
+    made = sum(1 for p in personas if p.case_id)
+    say(f"Demo geladen: {made} inburgeraars, klok op {today:%Y-%m-%d}. Inloggen: consulent1 / {DEMO_PASSWORD}")
+    for persona in personas:
+        if persona.stopped:
+            say(f"  {persona.data['naam']}: gestopt bij stap {persona.position + 1}: {persona.stopped}", markup=False)
+    return made
+
+
+def _play(rt, persona: _Persona, now: datetime) -> datetime | None:
+    """Play a persona's steps until it has to wait; return when it continues (or None)."""
+    from engine.bpmn.tasktree import parse_until
+    from engine.db.models import UserTask
+    from engine.letters.flow import approve
+    from engine.letters.models import Letter
+
+    try:
+        if persona.case_id is None:
+            with rt.session_factory.begin() as session:
+                persona.case_id = rt.engine.start_case(session=session, process_id="inburgering",
+                                                       gemeente=DEMO_GEMEENTE, data=persona.data,
+                                                       actor=DEFAULT_ACTOR).id
+        while persona.position < len(persona.steps):
+            kind, arg = next(iter(persona.steps[persona.position].items()))
+            persona.position += 1
+            if kind == "advance":
+                return parse_until(str(arg), now) if not isinstance(arg, datetime) else arg
+            with rt.session_factory.begin() as session:
+                if kind in ("complete", "claim"):
+                    task = session.execute(select(UserTask).where(
+                        UserTask.case_id == persona.case_id,
+                        (UserTask.element_id == arg["task"]) | (UserTask.name == arg["task"]))).scalars().first()
+                    if task is None:
+                        # Shifting a scenario's dates does not keep month arithmetic exact
+                        # ("+3 months" from another day): wait a day for the task, up to a month.
+                        if persona.waited_days < MAX_WAIT_DAYS:
+                            persona.waited_days += 1
+                            persona.position -= 1
+                            return now + timedelta(days=1)
+                        raise ScenarioError(f"geen open taak {arg['task']}")
+                    persona.waited_days = 0
+                    if kind == "complete":
+                        rt.engine.complete_task(session=session, task_id=task.id, data=arg.get("data") or {},
+                                                actor=arg.get("as", DEFAULT_ACTOR))
+                    else:
+                        rt.engine.claim_task(session=session, task_id=task.id, user=arg.get("as", DEFAULT_ACTOR),
+                                             actor=arg.get("as", DEFAULT_ACTOR))
+                elif kind == "message":
+                    rt.engine.send_message(session=session, name=arg["name"], message_id=str(uuid.uuid4()),
+                                           actor="systeem:duo", case_id=persona.case_id, payload=arg.get("data") or {})
+                elif kind == "approve_letters":
+                    ids = session.execute(select(Letter.id).where(Letter.case_id == persona.case_id,
+                                                                  Letter.status == "ter_controle")).scalars().all()
+                    for letter_id in ids:
+                        approve(rt.engine, session=session, letter_id=letter_id, actor=DEFAULT_ACTOR)
+    except (AppError, ScenarioError, KeyError) as exc:
+        persona.stopped = getattr(exc, "message", str(exc))
+    return None
