@@ -3,7 +3,7 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm libreoffice-writer-nogui fonts-dejavu curl procps \
+ && apt-get install -y --no-install-recommends nodejs npm libreoffice-writer-nogui fonts-dejavu fonts-noto-core curl procps \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -18,12 +18,15 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
-# Debian packages: Chromium for the browser tests, LibreOffice for PDF/A letters.
+# Debian packages: Chromium for the browser tests, LibreOffice for PDF/A letters, Noto fonts for
+# summaries in Arabic script and Ge'ez (Tigrinya), poppler to check the PDF pages as images.
 # Installed when missing and we are root (CI, the docker image); otherwise those tests skip.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || missing="$$missing fonts-noto-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu >/dev/null) \

@@ -19,6 +19,8 @@ class LetterOut(BaseModel):
     created_at: datetime
     docx_url: str
     pdf_url: str | None = None
+    taal: str = Field("Nederlands", description="the inburgeraar's language, by name")
+    samenvatting_ontbreekt: bool = Field(False, description="no summary page in that language exists for this letter")
 
 
 class RejectIn(BaseModel):
@@ -38,5 +40,7 @@ def letter_out(letter) -> LetterOut:
         sha256=letter.docx_sha256,
         created_at=letter.created_at,
         docx_url=f"/api/letters/{letter.id}/docx",
+        taal=letter.taal_naam,
+        samenvatting_ontbreekt=letter.samenvatting_ontbreekt,
         pdf_url=f"/api/letters/{letter.id}/pdf" if letter.pdf_sha256 else None,
     )

@@ -18,6 +18,7 @@ from engine import audit
 from engine.casefile.notes import CaseNote, list_notes
 from engine.db.models import AuditEntry, Case, Incident, UserTask
 from engine.errors import Conflict, NotFound
+from engine.letters.languages import language_name
 
 Z_ROUTE_HOURS = 800
 """Course hours and participation hours of the Z-route (Besluit inburgering 2021, 3.14)."""
@@ -106,7 +107,7 @@ def build_dossier(
         Fact("BSN", mask_bsn(case.bsn or v.get("bsn"))),
         Fact("Geboortedatum", _date(v.get("geboortedatum")), "date"),
         Fact("Adres", ", ".join(p for p in (address, place) if p) or None),
-        Fact("Taal", v.get("taal")),
+        Fact("Taal", language_name(v.get("taal"))),
         Fact("Tolk nodig", _yes_no(v.get("tolk_nodig"))),
     ]
     route = case.leerroute or v.get("leerroute")

@@ -10,12 +10,8 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
-MAANDEN = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli",
-           "augustus", "september", "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December"],
-}
+from engine.letters.languages import month_names
+
 LEERROUTE_NAMEN = {
     "onderwijs": "de onderwijsroute",
     "B1": "de B1-route",
@@ -33,10 +29,9 @@ def as_date(value: date | datetime | str) -> date:
 
 
 def datum(value: date | datetime | str, taal: str = "nl") -> str:
-    """Format a date the way a letter writes it: 3 maart 2026."""
+    """Format a date the way a letter writes it: 3 maart 2026 (or in the summary's language)."""
     day = as_date(value)
-    months = MAANDEN.get(taal, MAANDEN["nl"])
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return f"{day.day} {month_names(taal)[day.month - 1]} {day.year}"
 
 
 def bedrag(value: Decimal | int | float | str) -> str:

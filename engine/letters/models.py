@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from engine.db.base import Base, UTCDateTime
+from engine.letters.languages import NO_SUMMARY, language_name
 
 STATUSES = ("concept", "ter_controle", "goedgekeurd", "afgekeurd", "verzonden")
 KANALEN = ("post", "digitaal")
@@ -74,6 +75,21 @@ class Letter(Base):
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sent_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    @property
+    def taal_naam(self) -> str:
+        """The inburgeraar's language by name (Arabisch), as the workplace shows it."""
+        return language_name(self.taal)
+
+    @property
+    def samenvatting_ontbreekt(self) -> bool:
+        """True when the person reads another language but this letter has no summary page in it."""
+        return (self.taal or "nl") not in NO_SUMMARY and f"samenvatting.{self.taal}" not in (self.part_versions or {})
+
+    @property
+    def samenvatting_bijgevoegd(self) -> bool:
+        """True when a summary page in the person's language is part of this letter."""
+        return f"samenvatting.{self.taal}" in (self.part_versions or {})
 
     @validates(*WRITE_ONCE)
     def _write_once(self, key: str, value: Any) -> Any:

@@ -26,10 +26,10 @@ from engine.letters.composing import CachedDocxTemplate, composed_template
 from engine.letters.derive import as_amount, case_variables, derive
 from engine.letters.formatting import as_date, letter_environment
 from engine.letters.templates import BEZWAARCLAUSULE, LetterSpec, TemplateStore
+from engine.letters.languages import NO_SUMMARY
 from engine.running.handlers import HandlerError
 
 LEFTOVER = re.compile(rb"\{\{|\{%|\{#")
-NO_SUMMARY = {"", "nl"}
 
 
 @dataclass
