@@ -95,6 +95,16 @@ def record_view(*, session: Session, case: Case, actor: str, now: datetime, what
     audit.record(session=session, actor=actor, action="view", at=now, case=case, detail={"what": what})
 
 
+def _cohort(v: dict[str, Any]) -> str | None:
+    """The brugklas group with its dates and place, as one line."""
+    if not v.get("brugklas_groep"):
+        return None
+    start, eind = _date(v.get("brugklas_start")), _date(v.get("brugklas_eind"))
+    when = f" van {start:%d-%m-%Y} tot {eind:%d-%m-%Y}" if start and eind else ""
+    where = f", {v['brugklas_locatie']}" if v.get("brugklas_locatie") else ""
+    return f"{v['brugklas_groep']}{when}{where}"
+
+
 def build_dossier(
     *, session: Session, case: Case, variables: dict[str, Any], letters: Sequence[Any] = ()
 ) -> Dossier:
@@ -114,6 +124,7 @@ def build_dossier(
     traject = [
         Fact("Doelgroep", case.doelgroep or v.get("doelgroep")),
         Fact("Leerroute", route),
+        Fact("Brugklasgroep", _cohort(v)),
         Fact("Uitslag leerbaarheidstoets", v.get("lbt_uitslag")),
         Fact("PIP uiterlijk (wettelijk)", _date(v.get("pip_deadline")), "date"),
         Fact("Datum PIP-beschikking", _date(v.get("pip_dagtekening")), "date"),

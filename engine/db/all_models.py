@@ -1,6 +1,7 @@
 """Import every model module so `Base.metadata` knows all tables (Alembic, create_all)."""
 
 from engine.casefile import notes  # noqa: F401
+from engine.cohorts import models as cohort_models  # noqa: F401
 from engine.db import models  # noqa: F401
 from engine.db.base import Base
 from engine.letters import models as letter_models  # noqa: F401

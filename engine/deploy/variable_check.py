@@ -38,6 +38,7 @@ from engine.expressions.feel_builtins import BUILTINS as FEEL_BUILTINS
 from engine.expressions.feel_grammar import PARSER as FEEL_PARSER
 from engine.forms import FormDefinition, FormError, parse_form
 from engine.running.policy import POLICY_DEFAULTS
+from engine.cohorts.handler import BRUGKLAS_VARIABLES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -246,6 +247,8 @@ def _bpmn_producers(produced: set[str], el: etree._Element, messages: dict[str, 
     if name == "serviceTask" and el.get(_C + "topic") == "letter" and props.get("template"):
         template = props["template"]
         produced.update({"laatste_brief_id", f"{template}_verzonden_op"} | LETTER_VARIABLES.get(template, frozenset()))
+    if name == "serviceTask" and el.get(_C + "topic") == "brugklas":
+        produced.update(BRUGKLAS_VARIABLES)
     if name == "serviceTask" and el.get(_C + "topic") == "duo":
         produced.add(f"duo_{props.get('bericht') or DUO_DEFAULT_BERICHT}_gemeld_op")
     refs = [m.get("messageRef") for m in el.findall(_B + "messageEventDefinition")]

@@ -27,7 +27,8 @@ class Runtime:
 
 
 def default_handlers() -> HandlerRegistry:
-    """Register the service-task topics Regie ships: letter, duo, notify."""
+    """Register the service-task topics Regie ships: letter, duo, notify, brugklas."""
+    from engine.cohorts.handler import brugklas_handler
     from engine.letters.handler import letter_handler
     from engine.outbox.handlers import duo_handler, notify_handler
 
@@ -35,6 +36,7 @@ def default_handlers() -> HandlerRegistry:
     registry.register("letter", letter_handler)
     registry.register("duo", duo_handler)
     registry.register("notify", notify_handler)
+    registry.register("brugklas", brugklas_handler)
     return registry
 
 

@@ -1,0 +1,1 @@
+"""Brugklas cohorts: planning groups, their roster and attendance (web pages)."""
