@@ -354,6 +354,12 @@ def _markdown(text: str) -> Markup:
         lines = [line for line in block.splitlines() if line.strip()]
         if not lines:
             continue
+        if (heading := re.match(r"^(#{1,6})\s+(.*)$", lines[0])) and len(lines) > 1:
+            # "### Title" with text on the next line (no blank line between): a heading, then the rest
+            level = min(len(heading.group(1)) + 2, 6)
+            blocks.append(Markup('<h{0} class="utrecht-heading-{0}">{1}</h{0}>').format(level, _inline(heading.group(2))))
+            blocks.append(_markdown("\n".join(lines[1:])))
+            continue
         if all(_LIST_ITEM.match(line) for line in lines):
             tag = "ol" if re.match(r"^\s*\d", lines[0]) else "ul"
             items = Markup("").join(

@@ -164,3 +164,23 @@ def test_typed_values_are_shown_in_input_format(intake):
 def test_feel_label_is_evaluated_against_case_data():
     form = make_form({"type": "textfield", "id": "F1", "key": "x", "label": "=\"Uren van \" + naam"})
     assert "Uren van Amal" in render(form, context={"naam": "Amal"})
+
+
+def test_a_heading_with_text_on_the_next_line_renders_as_heading_and_paragraph():
+    form = make_form({"type": "text", "id": "T1", "text": "### Start van de leerroute\nLeg vast bij welke **taalaanbieder** hij begint."})
+    html = render(form)
+    assert "###" not in html
+    assert '<h5 class="utrecht-heading-5">Start van de leerroute</h5>' in html
+    assert '<p class="utrecht-paragraph">Leg vast bij welke <strong>taalaanbieder</strong> hij begint.</p>' in html
+
+
+def test_no_form_in_the_repository_shows_a_raw_markdown_heading():
+    import json
+    from pathlib import Path
+
+    from engine.forms import parse_form
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "forms").glob("*.form")):
+        html = render(parse_form(path.read_bytes(), filename=path.name))
+        assert not re.search(r">\s*#{1,6}\s", html), path.name
+        assert json.loads(path.read_text())  # still valid JSON
