@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from api.auth import permissions
 from api.cases import services as case_services
 from api.cases.schemas import (
+    KlantmanagerIn,
     AuditOut,
     CaseOut,
     DiagramOut,
@@ -93,6 +94,15 @@ def add_note(case_id: str, body: NoteIn, session: SessionDep, user: CurrentUser,
     """Add a note to the case."""
     note = case_services.add_note(session=session, user=user, case_id=case_id, text=body.text, now=now)
     return NoteOut.model_validate(note)
+
+
+@router.put("/cases/{case_id}/klantmanager", response_model=CaseOut)
+def set_klantmanager(case_id: str, body: KlantmanagerIn, session: SessionDep, runtime: Runtime, user: CurrentUser,
+                     now: Now) -> CaseOut:
+    """Make someone responsible for the case (teamleider; or the current klantmanager hands over)."""
+    case = case_services.set_klantmanager(session=session, runtime=runtime, user=user, case_id=case_id,
+                                          username=body.klantmanager, reason=body.reden, now=now)
+    return CaseOut.of(case)
 
 
 @router.get("/cases/{case_id}/letters", response_model=list[LetterOut])

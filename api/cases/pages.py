@@ -33,6 +33,7 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
         "may_review": permissions.has_role(user, "consulent", "teamleider"),
         "note_error": None,
     }
+    context["owner"], context["owner_choices"] = case_services.owner_view(session=session, user=user, case=found.case)
     return render(request, "case.html", context)
 
 
@@ -48,6 +49,21 @@ def add_note(case_id: str, request: Request, session: SessionDep, user: WebUser,
         return RedirectResponse(back, status_code=303)
     flash(request, "De notitie is toegevoegd.")
     return RedirectResponse(back, status_code=303)
+
+
+@router.post("/zaken/{case_id}/klantmanager")
+def set_klantmanager(case_id: str, request: Request, session: SessionDep, runtime: Runtime, user: WebUser, now: Now,
+                     posted: FormDep) -> Response:
+    """Change who is responsible for the case, with a reason."""
+    try:
+        case = case_services.set_klantmanager(session=session, runtime=runtime, user=user, case_id=case_id,
+                                              username=str(posted.get("klantmanager") or ""),
+                                              reason=str(posted.get("reden") or ""), now=now)
+    except Invalid as exc:
+        flash(request, "; ".join(exc.field_errors.values()) or exc.message, "error")
+        return RedirectResponse(f"/zaken/{case_id}", status_code=303)
+    flash(request, "De klantmanager is gewijzigd.")
+    return RedirectResponse(f"/zaken/{case.id}", status_code=303)
 
 
 @router.post("/storingen/{incident_id}/opnieuw")

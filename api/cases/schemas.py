@@ -22,6 +22,7 @@ class CaseOut(Schema):
     naam: str | None
     doelgroep: str | None
     leerroute: str | None
+    klantmanager: str | None = None
     status: str
     version: int
     created_at: datetime
@@ -34,6 +35,13 @@ class CaseOut(Schema):
         out = cls.model_validate(case)
         out.bsn_masked = mask_bsn(case.bsn)
         return out
+
+
+class KlantmanagerIn(BaseModel):
+    """Who becomes responsible for the case, and why."""
+
+    klantmanager: str | None = Field(None, max_length=100, description="user name; empty = nobody")
+    reden: str = Field(min_length=3, max_length=500)
 
 
 class StartCaseIn(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from api.auth.permissions import has_role
 from api.letters import services as letter_service
 from engine.casefile import dossier, notes
+from engine.casefile import ownership
 from engine.db.models import Case, ProcessDefinition, User
 from engine.errors import Conflict, Forbidden
 
@@ -122,10 +123,16 @@ def diagram_page_data(*, session: Session, runtime, user: User, case_id: str) ->
     }
 
 
-def diagrams_to_show(state, main_process_id: str) -> list[dict[str, str]]:
-    """Return the diagrams worth drawing: the case's own process first, then those the case has been in."""
+def diagrams_to_show(state, main_process_id: str) -> list[dict[str, Any]]:
+    """Return the diagrams worth drawing: the case's own process first, then those the case has been in.
+
+    `current` marks the diagrams the case is in now (an active step or an incident); the page
+    draws those at once and the others only on request. A case that is nowhere now (ended)
+    shows its main process.
+    """
     marked = set(state.active) | set(state.completed) | set(state.incidents)
-    shown: list[dict[str, str]] = []
+    now_in = set(state.active) | set(state.incidents)
+    shown: list[dict[str, Any]] = []
     seen_xml: set[str] = set()
     ordered = sorted(state.diagrams.items(), key=lambda item: (item[0] != main_process_id, item[0]))
     for process_id, xml in ordered:
@@ -133,7 +140,10 @@ def diagrams_to_show(state, main_process_id: str) -> list[dict[str, str]]:
         if xml in seen_xml or not (process_id == main_process_id or any(f'id="{e}"' in xml for e in marked)):
             continue
         seen_xml.add(xml)
-        shown.append({"id": process_id, "name": names.get(process_id) or process_id, "xml": xml})
+        current = any(f'id="{e}"' in xml for e in now_in)
+        shown.append({"id": process_id, "name": names.get(process_id) or process_id, "xml": xml, "current": current})
+    if shown and not any(d["current"] for d in shown):
+        shown[0]["current"] = True
     return shown
 
 
@@ -144,3 +154,22 @@ def _process_names(xml: str) -> dict[str, str]:
     except etree.XMLSyntaxError:
         return {}
     return {p.get("id"): p.get("name") or "" for p in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")}
+
+
+def owner_view(*, session: Session, user: User, case) -> tuple[User | None, list[User]]:
+    """The case's klantmanager, and whom this user may make klantmanager (empty: may not change it)."""
+    candidates = ownership.owner_candidates(session, gemeente=user.gemeente)
+    owner = next((u for u in candidates if u.username == case.klantmanager), None)
+    roles = set(user.roles or [])
+    if "teamleider" in roles or case.klantmanager == user.username:
+        return owner, candidates
+    if case.klantmanager is None and "consulent" in roles:
+        return owner, [u for u in candidates if u.username == user.username]
+    return owner, []
+
+
+def set_klantmanager(*, session: Session, runtime, user: User, case_id: str, username: str | None, reason: str,
+                     now: datetime):
+    """Make someone the case's klantmanager, with a reason (ownership rules in engine/casefile/ownership)."""
+    return ownership.set_klantmanager(session, engine=runtime.engine, case_id=case_id, actor=user,
+                                      username=username or None, reason=reason, now=now)

@@ -19,17 +19,17 @@
     });
   }
 
-  (data.diagrams || []).forEach(function (diagram, index) {
+  function draw(diagram, index, before) {
     var title = document.createElement("h3");
     title.className = "utrecht-heading-3";
     title.textContent = diagram.name;
-    host.appendChild(title);
+    host.insertBefore(title, before || null);
     var box = document.createElement("div");
     box.className = "regie-diagram";
     box.id = "diagram-" + index;
     box.setAttribute("role", "img");
     box.setAttribute("aria-label", "Procesdiagram " + diagram.name + "; actieve stappen zijn blauw omlijnd");
-    host.appendChild(box);
+    host.insertBefore(box, before || null);
     var viewer = new window.BpmnJS({ container: box });
     viewer.importXML(diagram.xml).then(function () {
       var canvas = viewer.get("canvas");
@@ -43,5 +43,31 @@
     }).catch(function () {
       box.textContent = "Het diagram kan niet worden getoond.";
     });
+  }
+
+  // The diagram(s) the case is in now are drawn at once; the others on request.
+  var others = [];
+  (data.diagrams || []).forEach(function (diagram, index) {
+    if (diagram.current) {
+      draw(diagram, index);
+    } else {
+      others.push([diagram, index]);
+    }
   });
+  if (others.length) {
+    var list = document.createElement("div");
+    list.className = "regie-actions regie-more-diagrams";
+    others.forEach(function (pair) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "utrecht-button utrecht-button--subtle";
+      button.textContent = "Toon ook: " + pair[0].name;
+      button.addEventListener("click", function () {
+        draw(pair[0], pair[1], list);
+        button.remove();
+      });
+      list.appendChild(button);
+    });
+    host.appendChild(list);
+  }
 })();

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.casefile.notes import CaseNote, list_notes
-from engine.db.models import AuditEntry, Case, Incident, UserTask
+from engine.db.models import AuditEntry, Case, Incident, User, UserTask
 from engine.errors import Conflict, NotFound
 from engine.letters.languages import language_name
 
@@ -95,6 +95,13 @@ def record_view(*, session: Session, case: Case, actor: str, now: datetime, what
     audit.record(session=session, actor=actor, action="view", at=now, case=case, detail={"what": what})
 
 
+def _display_name(session: Session, username: str | None) -> str | None:
+    if not username:
+        return None
+    user = session.scalar(select(User).where(User.username == username))
+    return user.display_name if user else username
+
+
 def _cohort(v: dict[str, Any]) -> str | None:
     """The brugklas group with its dates and place, as one line."""
     if not v.get("brugklas_groep"):
@@ -131,7 +138,7 @@ def build_dossier(
         Fact("Einde inburgeringstermijn", _date(v.get("termijn_eind")), "date"),
         Fact("Uren cursus", _hours(v.get("uren_cursus"), route), "hours"),
         Fact("Uren participatie", _hours(v.get("uren_participatie"), route), "hours"),
-        Fact("Klantmanager", v.get("consulent")),
+        Fact("Klantmanager", _display_name(session, case.klantmanager)),
     ]
     return Dossier(
         case=case,

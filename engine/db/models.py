@@ -129,6 +129,7 @@ class Case(Base):
     naam: Mapped[str | None] = mapped_column(String(200), nullable=True)
     doelgroep: Mapped[str | None] = mapped_column(String(40), nullable=True)
     leerroute: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    klantmanager: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the case owner (username)
     status: Mapped[str] = mapped_column(String(20), default="active")
     end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -141,6 +142,7 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_gemeente_bsn", "gemeente", "bsn"),
         Index("ix_cases_gemeente_naam", "gemeente", "naam"),
+        Index("ix_cases_gemeente_klantmanager", "gemeente", "klantmanager"),
     )
 
 

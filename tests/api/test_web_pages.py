@@ -196,3 +196,20 @@ def test_beheerder_retries_an_incident_from_the_case_page(login, runtime):
     assert "Storingen" in page.text and f'action="/storingen/{incident_id}/opnieuw"' in page.text
     response = bea.post(f"/storingen/{incident_id}/opnieuw")
     assert response.status_code == 303 and response.headers["location"] == f"/zaken/{case_id}"
+
+
+def test_the_case_page_draws_the_diagram_the_case_is_in_now_and_the_others_on_request():
+    from api.cases.services import diagrams_to_show
+    from engine.running.core import DiagramState
+
+    main = '<bpmn:process id="inburgering" name="Inburgering"><bpmn:task id="Call_Intake"/></bpmn:process>'
+    intake = '<bpmn:process id="brede_intake" name="Brede intake"><bpmn:userTask id="Task_Intake"/></bpmn:process>'
+    pip = '<bpmn:process id="pip" name="PIP"><bpmn:userTask id="Task_Pip"/></bpmn:process>'
+    state = DiagramState(diagrams={"inburgering": main, "brede_intake": intake, "pip": pip},
+                         active=["Task_Pip"], completed=["Call_Intake", "Task_Intake"])
+    shown = diagrams_to_show(state, "inburgering")
+    assert [(d["id"], d["current"]) for d in shown] == [("inburgering", False), ("brede_intake", False), ("pip", True)]
+
+    ended = DiagramState(diagrams={"inburgering": main, "brede_intake": intake}, completed=["Call_Intake", "Task_Intake"])
+    assert [(d["id"], d["current"]) for d in diagrams_to_show(ended, "inburgering")] == [
+        ("inburgering", True), ("brede_intake", False)]
