@@ -117,8 +117,11 @@ def record_reads(*, session: Session, rows: list[IncidentRow], actor: str, gemee
 
 
 def retry_incidents(engine, *, session: Session, incident_ids: list[int], actor: str,
-                    gemeente: str) -> list[RetryOutcome]:
-    """Retry each incident in its own savepoint; report per incident whether the step now got through."""
+                    gemeente: str | None) -> list[RetryOutcome]:
+    """Retry each incident in its own savepoint; report per incident whether the step now got through.
+
+    `gemeente` None (the `regie` command of the installation's beheerder) retries any gemeente's incident.
+    """
     ids = list(dict.fromkeys(incident_ids))
     if not ids:
         raise Invalid("Kies een of meer storingen.", field_errors={"incident_ids": "Kies een of meer storingen."})
@@ -128,10 +131,10 @@ def retry_incidents(engine, *, session: Session, incident_ids: list[int], actor:
     return [_retry_one(engine, session, incident_id, actor, gemeente) for incident_id in ids]
 
 
-def _retry_one(engine, session: Session, incident_id: int, actor: str, gemeente: str) -> RetryOutcome:
-    incident = session.execute(
-        select(Incident).where(Incident.id == incident_id, Incident.gemeente == gemeente)
-    ).scalar_one_or_none()
+def _retry_one(engine, session: Session, incident_id: int, actor: str, gemeente: str | None) -> RetryOutcome:
+    incident = session.get(Incident, incident_id)
+    if incident is not None and gemeente is not None and incident.gemeente != gemeente:
+        incident = None
     if incident is None:
         return RetryOutcome(incident_id, None, None, "geweigerd", "Deze storing bestaat niet.")
     case_id = incident.case_id
