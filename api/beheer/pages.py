@@ -11,7 +11,7 @@ from api.deps import FormDep, Now, Runtime, SessionDep
 from api.letters import services as letter_service
 from api.security import flash
 from api.templating import render
-from engine.beheer.incidents import parse_filter
+from engine.beheer.incidents import count_open, parse_filter
 from engine.beheer.queues import OUTBOX_STATUSES
 from engine.beheer.search import STATUSES
 from engine.errors import AppError, Invalid
@@ -35,10 +35,7 @@ def _ids(values: list) -> list[int]:
 def overview(request: Request, session: SessionDep, user: BeheerUser, now: Now) -> Response:
     """Show what needs attention: open incidents, old versions in use, letters and messages waiting."""
     processes = services.process_versions(session=session, user=user)
-    from engine.beheer.incidents import IncidentFilter, list_incidents
-
-    open_incidents = len(list_incidents(session=session, gemeente=user.gemeente, where=IncidentFilter(), now=now,
-                                        limit=1000))
+    open_incidents = count_open(session=session, gemeente=user.gemeente)
     return _page(request, "overview.html", "Beheer", user, now, processes=processes,
                  open_incidents=open_incidents, outbox_counts=services.outbox_counts(session=session, user=user))
 

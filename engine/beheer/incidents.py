@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -94,6 +94,13 @@ def list_incidents(*, session: Session, gemeente: str, where: IncidentFilter, no
         stmt = stmt.where(Incident.created_at <= now - timedelta(days=where.min_age_days))
     return [IncidentRow(incident=i, case_id=i.case_id, case_number=number, naam=naam, process_id=pid)
             for i, number, naam, pid in session.execute(stmt)]
+
+
+def count_open(*, session: Session, gemeente: str) -> int:
+    """Return how many incidents of the gemeente are open."""
+    return session.execute(
+        select(func.count()).select_from(Incident).where(Incident.gemeente == gemeente, Incident.resolved_at.is_(None))
+    ).scalar_one()
 
 
 def filter_choices(*, session: Session, gemeente: str) -> tuple[list[str], list[str]]:
