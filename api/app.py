@@ -113,4 +113,9 @@ def create_app(runtime=None) -> FastAPI:
                                    swagger_favicon_url="/static/app/favicon.svg")
 
     app.include_router(engine_rest.router, prefix="/engine-rest")
+    # Beheer: the beheerder's screens and API across all cases (api/beheer).
+    from api.beheer import endpoints as beheer_endpoints, pages as beheer_pages
+
+    app.include_router(beheer_endpoints.router, prefix="/api")
+    app.include_router(beheer_pages.router, include_in_schema=False)
     return app

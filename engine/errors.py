@@ -62,5 +62,5 @@ class DeployRefused(AppError):
     def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
         summary = "; ".join(str(p) for p in errors[:20])
-        super().__init__(f"Deploy refused: {summary}")
+        super().__init__(f"Deploy geweigerd: {summary}")
         self.problems = problems

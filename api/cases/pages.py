@@ -6,12 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import permissions
+from api.beheer import services as beheer_services
+from api.beheer.access import BeheerUser
 from api.cases import services as case_services
 from api.deps import FormDep, Now, Runtime, SessionDep, WebUser, safe_next
 from api.letters import services as letter_service
 from api.security import flash
 from api.templating import render
-from engine.errors import Invalid
+from engine.errors import Conflict, Invalid, NotFound
 
 router = APIRouter()
 
@@ -68,11 +70,15 @@ def set_klantmanager(case_id: str, request: Request, session: SessionDep, runtim
 
 @router.post("/storingen/{incident_id}/opnieuw")
 def retry_incident(incident_id: int, request: Request, session: SessionDep, runtime: Runtime,
-                   user: WebUser) -> Response:
-    """Run the failed step again (beheerder)."""
-    case = case_services.retry_incident(session=session, runtime=runtime, user=user, incident_id=incident_id)
-    flash(request, "De stap is opnieuw uitgevoerd.")
-    return RedirectResponse(f"/zaken/{case.id}", status_code=303)
+                   user: BeheerUser) -> Response:
+    """Run the failed step again (beheerder) and say truthfully whether it got through."""
+    [outcome] = beheer_services.retry(session=session, runtime=runtime, user=user, incident_ids=[incident_id])
+    if outcome.case_id is None:
+        raise NotFound(outcome.message)
+    if outcome.status == "geweigerd":
+        raise Conflict(outcome.message)
+    flash(request, outcome.message, "ok" if outcome.succeeded else "error")
+    return RedirectResponse(f"/zaken/{outcome.case_id}", status_code=303)
 
 
 @router.post("/brieven/{letter_id}/goedkeuren")

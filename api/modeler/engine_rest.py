@@ -26,6 +26,7 @@ from engine.access import accounts
 from engine.db.session import transaction
 from engine.deploy.deployment import kind_of
 from engine.errors import AppError, DeployRefused
+from api.modeler import warnings as deploy_warnings
 
 router = APIRouter(tags=["Camunda Modeler (engine-rest)"])
 CAMUNDA_VERSION = "7.21.0"
@@ -77,15 +78,15 @@ def _definition_json(definition) -> dict[str, Any]:
 
 def _parse_error(exc: DeployRefused) -> JSONResponse:
     errors = [p for p in exc.problems if p.severity == "error"]
-    lines = "\n".join(f"* {p.message} | resource {p.file}" + (f" | element {p.element_id}" if p.element_id else "")
-                      for p in errors)
+    lines = deploy_warnings.problem_lines(errors)
     details: dict[str, Any] = {}
     for p in exc.problems:
         entry = details.setdefault(p.file, {"errors": [], "warnings": []})
         entry["errors" if p.severity == "error" else "warnings"].append(
             {"message": p.message, "line": None, "column": None, "mainElementId": p.element_id,
              "elementIds": [p.element_id] if p.element_id else []})
-    return _error(400, "ParseException", f"{PARSE_ERROR_PREFIX} Errors: \n{lines}", details)
+    # The English prefix stays: Camunda Modeler recognises a refused diagram by it.
+    return _error(400, "ParseException", f"{PARSE_ERROR_PREFIX} Fouten:\n{lines}", details)
 
 
 @router.get("/version")
@@ -145,6 +146,10 @@ async def create_deployment(request: Request):
                                            name=fields.get("deployment-name", "")[:200],
                                            tenant=fields.get("tenant-id") or None)
             d = result.deployment
+            if deploy_warnings.held_back(session=session, source=d.source, actor=actor, warnings=result.warnings,
+                                         duplicate=result.duplicate, content_hash=d.content_hash,
+                                         now=runtime.clock.now(session)):
+                raise deploy_warnings.WarningsFirst(result.warnings, d.content_hash)  # rolls the deploy back
             return {
                 "id": d.id, "name": d.name, "source": d.source, "tenantId": d.tenant,
                 "deploymentTime": d.deployed_at.isoformat(timespec="milliseconds"), "links": [],
@@ -157,8 +162,16 @@ async def create_deployment(request: Request):
                 "warnings": [str(w) for w in result.warnings],
             }
 
+    def remember(held):
+        with transaction(runtime.session_factory) as session:
+            deploy_warnings.remember_warned(session=session, actor=actor, held=held, now=runtime.clock.now(session))
+
     try:
         return await run_in_threadpool(work)
+    except deploy_warnings.WarningsFirst as held:
+        await run_in_threadpool(remember, held)
+        return _error(400, "InvalidRequestException", deploy_warnings.warnings_message(held),
+                      {"warnings": [str(w) for w in held.warnings]})
     except DeployRefused as exc:
         return _parse_error(exc)
     except AppError as exc:

@@ -75,7 +75,7 @@ def _parse_xml(name: str, content: bytes, problems: list[Problem]) -> etree._Ele
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
-        problems.append(Problem(name, None, f"Not valid XML: {exc.msg} (line {exc.lineno})"))
+        problems.append(Problem(name, None, f"Geen geldige XML: {exc.msg} (regel {exc.lineno})"))
         return None
 
 
@@ -132,11 +132,11 @@ def deploy(
     dmn: dict[str, Any] = {}
     forms: dict[str, Any] = {}
     if not files:
-        raise DeployRefused([Problem("(none)", None, "No files to deploy")])
+        raise DeployRefused([Problem("(none)", None, "Er zijn geen bestanden om te deployen")])
     for fname, content in files:
         kind = kind_of(fname)
         if kind is None:
-            problems.append(Problem(fname, None, "Unsupported file type; deploy .bpmn, .dmn or .form files"))
+            problems.append(Problem(fname, None, "Dit soort bestand kan niet; deploy .bpmn-, .dmn- of .form-bestanden"))
         elif kind == "bpmn":
             root = _parse_xml(fname, content, problems)
             if root is not None:
@@ -222,7 +222,7 @@ def _build_specs(session: Session, bpmn: dict[str, etree._Element], problems: li
         try:
             parser.add_bpmn_xml(etree.ElementTree(root), filename=fname)
         except ValidationException as exc:
-            problems.append(Problem(fname, getattr(exc, "id", None), str(exc)))
+            problems.append(Problem(fname, getattr(exc, "id", None), f"SpiffWorkflow kan dit niet lezen: {exc}"))
     deployed: dict[str, int] = {}
     for pid, res in _latest_bpmn_resources(session).items():
         if pid in own_ids or res is None:
@@ -245,10 +245,11 @@ def _build_specs(session: Session, bpmn: dict[str, etree._Element], problems: li
                 json.dumps(dump_state(workflow))
                 json.dumps(data)
             except ValidationException as exc:
-                problems.append(Problem(getattr(exc, "file_name", None) or fname, getattr(exc, "id", None), str(exc)))
+                problems.append(Problem(getattr(exc, "file_name", None) or fname, getattr(exc, "id", None),
+                                        f"SpiffWorkflow kan dit niet lezen: {exc}"))
                 continue
             except Exception as exc:  # a spec that cannot be stored must not deploy
-                problems.append(Problem(fname, pid, f"The process cannot be stored: {exc}"))
+                problems.append(Problem(fname, pid, f"Het proces kan niet worden bewaard: {exc}"))
                 continue
             files_of: dict[str, str | int] = {pid: fname}
             for sub_id in subs:

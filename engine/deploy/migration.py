@@ -23,6 +23,14 @@ from engine.running.runner import CaseStepper
 DONE = TaskState.COMPLETED | TaskState.STARTED | TaskState.ERROR
 
 
+class MigrationRefused(Conflict):
+    """Moving this case is unsafe; `reasons` says why, one line per step."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("Overzetten geweigerd: " + "; ".join(reasons))
+        self.reasons = reasons
+
+
 @dataclass
 class MigrationResult:
     """What a migration did."""
@@ -38,10 +46,10 @@ def _unsafe(diff) -> list[str]:
     reasons = []
     for task in diff.removed:
         if task.has_state(DONE):
-            reasons.append(f"step {task.task_spec.bpmn_id or task.task_spec.name} was done and no longer exists")
+            reasons.append(f"stap {task.task_spec.bpmn_id or task.task_spec.name} is al gedaan en bestaat niet meer")
     for task in diff.changed:
         if task.has_state(DONE):
-            reasons.append(f"step {task.task_spec.bpmn_id or task.task_spec.name} was done and has changed")
+            reasons.append(f"stap {task.task_spec.bpmn_id or task.task_spec.name} is al gedaan en is veranderd")
     return reasons
 
 
@@ -51,7 +59,7 @@ def migrate_case(engine: "CaseStepper", *, session: Session, case_id: str, actor
     current = session.get(ProcessDefinition, case.definition_id)
     target = latest_definition(session, current.process_id)
     if target is None or target.id == current.id:
-        return MigrationResult(case.id, current.id, current.id, False, ["the case is already on the latest version"])
+        return MigrationResult(case.id, current.id, current.id, False, ["de zaak staat al op de nieuwste versie"])
     workflow = engine.load(session, case)
     spec, subs = restore_spec(target.spec)
     registry = full_serializer().registry
@@ -61,14 +69,14 @@ def migrate_case(engine: "CaseStepper", *, session: Session, case_id: str, actor
         sub = workflow.subprocesses[sp_id]
         if sp_diff is None:
             if any(t.has_state(DONE) for t in sub.get_tasks()):
-                reasons.append(f"called process {sub.spec.name} was removed while the case is in it")
+                reasons.append(f"aangeroepen proces {sub.spec.name} is weggehaald terwijl de zaak erin zit")
         else:
             reasons.extend(_unsafe(sp_diff))
     if reasons:
         audit.record(session=session, actor=actor, action="migrate_refused", at=engine.now(session), case=case,
                      detail={"to": target.id, "reasons": reasons})
         session.flush()
-        raise Conflict("Migration refused: " + "; ".join(reasons))
+        raise MigrationRefused(reasons)
     migrate_workflow(top_diff, workflow, spec)
     for sp_id, sp_diff in sp_diffs.items():
         sub = workflow.subprocesses[sp_id]

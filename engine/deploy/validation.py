@@ -14,6 +14,7 @@ from typing import Iterable
 from lxml import etree
 
 from engine.bpmn.scripting import looks_like_iso_timer
+from engine.deploy.camunda_idioms import camunda_idiom_hint, expression_problem_nl
 from engine.errors import Problem
 from engine.expressions import validate_expression
 
@@ -52,7 +53,7 @@ def _local(el: etree._Element) -> str:
 
 
 def _line(el: etree._Element) -> str:
-    return f" (line {el.sourceline})" if getattr(el, "sourceline", None) else ""
+    return f" (regel {el.sourceline})" if getattr(el, "sourceline", None) else ""
 
 
 class _Checker:
@@ -74,8 +75,10 @@ class _Checker:
         if text is None or not text.strip():
             return
         for p in validate_expression(text.strip(), kind=kind, language=language):
-            where = f" at position {p.position}" if p.position is not None else ""
-            message = f"{what} {text.strip()!r}: {p.message}{where}"
+            where = f" (positie {p.position})" if p.position is not None else ""
+            hint = camunda_idiom_hint(text.strip())
+            message = (f"{what}: {hint}" if hint else
+                       f"{what} {text.strip()!r} klopt niet: {expression_problem_nl(p.message)}{where}")
             if p.severity == "error":
                 self.error(el, message)
             else:
@@ -86,31 +89,31 @@ def validate_bpmn(filename: str, root: etree._Element, index: DeploymentIndex) -
     """Return every problem in one parsed BPMN document."""
     c = _Checker(filename, index)
     if root.nsmap and ZEEBE_NS in root.nsmap.values():
-        c.error(root, "This is a Camunda 8 (Zeebe) diagram; Regie runs Camunda 7 diagrams "
+        c.error(root, "Dit is een Camunda 8-diagram (Zeebe); Regie voert Camunda 7-diagrammen uit "
                       "(in Camunda Modeler: File > New File > BPMN diagram (Camunda 7))")
         return c.problems
     processes = root.findall(_B + "process")
     if not processes:
-        c.error(root, "The file contains no bpmn:process")
+        c.error(root, "Het bestand bevat geen bpmn:process")
     for process in processes:
         _check_process(c, process)
     if root.find("{http://www.omg.org/spec/BPMN/20100524/DI}BPMNDiagram") is None:
-        c.warn(root, "The file has no diagram layout (BPMNDiagram): Camunda Modeler cannot show it")
+        c.warn(root, "Het bestand heeft geen tekening (BPMNDiagram): Camunda Modeler kan het niet tonen")
     return c.problems
 
 
 def _check_process(c: _Checker, process: etree._Element) -> None:
     pid = process.get("id")
     if process.get("isExecutable", "true") != "true":
-        c.warn(process, f"Process {pid!r} is not executable (isExecutable=false): it is stored, not run")
+        c.warn(process, f"Proces {pid!r} is niet uitvoerbaar (isExecutable=false): het wordt bewaard, niet uitgevoerd")
     reserved = RESERVED_IDS | {f"{pid}.EndJoin"}
     for el in process.iter():
         if not isinstance(el.tag, str):
             continue
         name = _local(el)
         if el.get("id") in reserved and name in FLOW_NODES:
-            c.error(el, f"The id {el.get('id')!r} is reserved by the engine; give the element another id "
-                        "(for example StartEvent_1)")
+            c.error(el, f"De id {el.get('id')!r} is gereserveerd voor de engine; geef het element een andere id "
+                        "(bijvoorbeeld StartEvent_1)")
         if etree.QName(el).namespace != BPMN_NS:
             continue
         if name in FLOW_NODES:
@@ -129,23 +132,23 @@ def _language(el: etree._Element) -> str | None:
 def _check_condition(c: _Checker, flow: etree._Element, cond: etree._Element) -> None:
     lang = _language(cond)
     if lang not in (None, "juel", "feel"):
-        c.error(flow, f"Condition language {lang!r} would run a script; use JUEL ${{...}} or FEEL")
+        c.error(flow, f"Voorwaardetaal {lang!r} zou een script uitvoeren; gebruik JUEL ${{...}} of FEEL")
         return
     if cond.get(_C + "resource"):
-        c.error(flow, "A condition from an external resource is not supported; write the expression")
+        c.error(flow, "Een voorwaarde uit een extern bestand kan niet; schrijf de expressie in het diagram")
         return
     text = (cond.text or "").strip()
     if not text:
-        c.error(flow, "The condition is empty")
+        c.error(flow, "De voorwaarde is leeg")
         return
-    c.expression(flow, text, kind="condition", what="Condition", language=lang)
+    c.expression(flow, text, kind="condition", what="Voorwaarde", language=lang)
 
 
 def _check_flow_node(c: _Checker, el: etree._Element, name: str) -> None:
     _check_extensions(c, el, name)
     if name == "scriptTask":
-        c.error(el, "Script tasks run analyst text as code and are refused; use an expression in a "
-                    "gateway or input/output mapping, a DMN decision (business rule task) or a service task")
+        c.error(el, "Een script task voert tekst uit als programmacode en wordt geweigerd; gebruik een expressie "
+                    "bij een gateway of input/output, een DMN-beslissing (business rule task) of een service task")
     elif name == "serviceTask":
         _check_service_task(c, el)
     elif name == "sendTask":
@@ -158,12 +161,12 @@ def _check_flow_node(c: _Checker, el: etree._Element, name: str) -> None:
     elif name == "callActivity":
         _check_call_activity(c, el)
     elif name == "subProcess" and el.get("triggeredByEvent") == "true":
-        c.error(el, "Event subprocesses do not run correctly in this engine; attach boundary events to "
-                    "an embedded subprocess instead")
+        c.error(el, "Een event subprocess werkt niet goed in deze engine; hang boundary events aan "
+                    "een embedded subprocess")
     elif name == "complexGateway":
-        c.error(el, "Complex gateways are not supported; use exclusive, inclusive or parallel gateways")
+        c.error(el, "Een complex gateway kan niet; gebruik een exclusive, inclusive of parallel gateway")
     elif name == "adHocSubProcess":
-        c.error(el, "Ad-hoc subprocesses are not supported in Camunda 7 diagrams")
+        c.error(el, "Een ad-hoc subprocess kan niet in Camunda 7-diagrammen")
     elif name == "eventBasedGateway":
         _check_event_gateway(c, el)
     elif name == "exclusiveGateway" or name == "inclusiveGateway":
@@ -182,30 +185,30 @@ def _check_extensions(c: _Checker, el: etree._Element, name: str) -> None:
         if etree.QName(child).namespace != CAMUNDA_NS:
             continue
         if cname in ("executionListener", "taskListener"):
-            c.error(el, f"camunda:{cname} runs Java or script code and is not supported; model the step "
-                        "as a service task or an expression")
+            c.error(el, f"camunda:{cname} voert Java- of scriptcode uit en kan niet; maak van de stap "
+                        "een service task of een expressie")
         elif cname == "inputOutput":
             if name not in IO_ELEMENTS:
-                c.error(el, "Input/output mappings are supported on user, service and business rule tasks only")
+                c.error(el, "Input/output kan alleen bij een user task, service task of business rule task")
             for param in child:
                 if isinstance(param.tag, str):
                     _check_parameter(c, el, param)
         elif cname == "formData":
-            c.error(el, "Generated task forms (camunda:formData) are not supported; link a Camunda Form "
-                        "(Form type: Camunda Forms, Form reference = the form id in forms/)")
+            c.error(el, "Gegenereerde formulieren (camunda:formData) kunnen niet; koppel een Camunda Form "
+                        "(Form type: Camunda Forms, Form reference = de formulier-id in forms/)")
         elif cname == "connector":
-            c.error(el, "Connectors are not supported; use a service task with Implementation External and a topic")
+            c.error(el, "Connectors kunnen niet; gebruik een service task met Implementation External en een topic")
         elif cname == "field":
-            c.error(el, "camunda:field injection belongs to Java delegates, which are not supported")
+            c.error(el, "camunda:field hoort bij Java-delegates, en die kunnen niet")
 
 
 def _check_parameter(c: _Checker, el: etree._Element, param: etree._Element) -> None:
     pname = param.get("name") or ""
     if not pname:
-        c.error(el, "An input/output parameter has no name")
+        c.error(el, "Een input/output-parameter heeft geen naam")
     values = [v for v in param if isinstance(v.tag, str)]
     if values and _local(values[0]) == "script":
-        c.error(el, f"Parameter {pname!r} is a script; use an expression (${{...}} or =FEEL)")
+        c.error(el, f"Parameter {pname!r} is een script; gebruik een expressie (${{...}} of =FEEL)")
         return
     texts = [param.text] if not values else [v.text for v in values[0].iter() if isinstance(v.tag, str)]
     for text in texts:
@@ -216,46 +219,51 @@ def _check_parameter(c: _Checker, el: etree._Element, param: etree._Element) -> 
 def _check_service_task(c: _Checker, el: etree._Element) -> None:
     for attr in ("class", "expression", "delegateExpression"):
         if el.get(_C + attr):
-            c.error(el, f"camunda:{attr} calls Java code, which does not exist here; set Implementation to "
-                        f"External and choose a topic ({', '.join(sorted(c.index.topics))})")
+            c.error(el, f"camunda:{attr} roept Java-code aan, en die bestaat hier niet; zet Implementation op "
+                        f"External en kies een topic ({', '.join(sorted(c.index.topics))})")
             return
     if el.get(_C + "type") != "external":
-        c.error(el, "A service task needs Implementation = External with a topic "
+        c.error(el, "Een service task heeft Implementation = External met een topic nodig "
                     f"({', '.join(sorted(c.index.topics))})")
         return
     topic = el.get(_C + "topic")
     if not topic:
-        c.error(el, "The external service task has no topic")
+        c.error(el, "De externe service task heeft geen topic")
     elif topic not in c.index.topics:
-        c.error(el, f"Unknown topic {topic!r}; known topics: {', '.join(sorted(c.index.topics))}")
+        c.error(el, f"Onbekend topic {topic!r}; bekende topics: {', '.join(sorted(c.index.topics))}")
 
 
 def _check_business_rule_task(c: _Checker, el: etree._Element) -> None:
     if el.get(_C + "class") or el.get(_C + "expression") or el.get(_C + "delegateExpression") or el.get(_C + "type"):
-        c.error(el, "A business rule task must use Implementation = DMN")
+        c.error(el, "Een business rule task moet Implementation = DMN gebruiken")
         return
     ref = el.get(_C + "decisionRef")
     if not ref:
-        c.error(el, "A business rule task needs camunda:decisionRef (the decision id)")
+        c.error(el, "Een business rule task heeft camunda:decisionRef nodig (de id van de beslissing)")
         return
     if ref not in c.index.decision_ids:
-        c.error(el, f"Decision {ref!r} is not in this deployment and not deployed before")
+        c.error(el, f"Beslissing {ref!r} zit niet in deze deployment en is ook niet eerder gedeployed")
     binding = el.get(_C + "decisionRefBinding") or "latest"
     if binding not in BINDINGS:
-        c.error(el, f"decisionRefBinding {binding!r} is not supported; use latest or deployment")
+        c.error(el, f"decisionRefBinding {binding!r} kan niet; gebruik latest of deployment")
     mapping = el.get(_C + "mapDecisionResult") or "resultList"
     if mapping not in MAP_DECISION_RESULT:
-        c.error(el, f"mapDecisionResult {mapping!r} is unknown; use one of {sorted(MAP_DECISION_RESULT)}")
+        c.error(el, f"mapDecisionResult {mapping!r} is onbekend; kies uit {', '.join(sorted(MAP_DECISION_RESULT))}")
     if not el.get(_C + "resultVariable"):
-        c.warn(el, "No camunda:resultVariable: the decision result is discarded (as in Camunda 7)")
+        c.warn(el, "Geen camunda:resultVariable: de uitkomst van de beslissing wordt niet bewaard (zoals in Camunda 7)")
 
 
 def _check_user_task(c: _Checker, el: etree._Element) -> None:
     for attr in ("assignee", "candidateGroups", "candidateUsers"):
         c.expression(el, el.get(_C + attr), kind="text", what=f"camunda:{attr}")
     for attr in ("dueDate", "followUpDate"):
-        value = el.get(_C + attr)
-        if value and not looks_like_iso_timer(value):
+        value = (el.get(_C + attr) or "").strip()
+        if value and looks_like_iso_timer(value):
+            # A bare date stays that date; a bare duration (P5D) counts from the task's creation.
+            if value.upper().startswith("R"):
+                c.error(el, f"camunda:{attr} {value!r} is een herhaling; een termijn is één datum, of een duur "
+                            "zoals P5D die telt vanaf het moment dat de taak klaarstaat")
+        elif value:
             c.expression(el, value, kind="expression", what=f"camunda:{attr}")
     priority = el.get(_C + "priority")
     if priority and not priority.strip().isdigit():
@@ -265,29 +273,29 @@ def _check_user_task(c: _Checker, el: etree._Element) -> None:
     if form_key:
         if form_key.startswith("camunda-forms:"):
             return
-        c.error(el, f"Form key {form_key!r} points at an embedded or external form, which Regie cannot "
-                    "show; use Form type 'Camunda Forms' with a form reference")
+        c.error(el, f"Form key {form_key!r} wijst naar een embedded of extern formulier, dat Regie niet kan "
+                    "tonen; kies Form type 'Camunda Forms' met een form reference")
     if form_ref:
         binding = el.get(_C + "formRefBinding") or "latest"
         if binding not in BINDINGS:
-            c.error(el, f"formRefBinding {binding!r} is not supported; use latest or deployment")
+            c.error(el, f"formRefBinding {binding!r} kan niet; gebruik latest of deployment")
         if "${" not in form_ref and form_ref not in c.index.form_ids:
-            c.error(el, f"Form {form_ref!r} is not in this deployment and not deployed before")
+            c.error(el, f"Formulier {form_ref!r} zit niet in deze deployment en is ook niet eerder gedeployed")
     if not (el.get(_C + "candidateGroups") or el.get(_C + "assignee") or el.get(_C + "candidateUsers")):
-        c.warn(el, "The user task has no assignee or candidate group: it appears in nobody's group inbox")
+        c.warn(el, "De user task heeft geen assignee of candidate group: hij staat bij niemand in de groepsinbox")
 
 
 def _check_call_activity(c: _Checker, el: etree._Element) -> None:
     called = el.get("calledElement")
     if not called:
-        c.error(el, "A call activity needs a called element (process id)")
+        c.error(el, "Een call activity heeft een called element nodig (de id van het proces)")
     elif called not in c.index.process_ids:
-        c.error(el, f"Called process {called!r} is not in this deployment and not deployed before")
+        c.error(el, f"Aangeroepen proces {called!r} zit niet in deze deployment en is ook niet eerder gedeployed")
     binding = el.get(_C + "calledElementBinding") or "latest"
     if binding not in BINDINGS:
-        c.error(el, f"calledElementBinding {binding!r} is not supported; use latest or deployment")
+        c.error(el, f"calledElementBinding {binding!r} kan niet; gebruik latest of deployment")
     if el.get(_C + "caseRef"):
-        c.error(el, "CMMN cases are not supported")
+        c.error(el, "CMMN-cases kunnen niet")
     ext = el.find(_B + "extensionElements")
     if ext is None:
         return
@@ -296,8 +304,8 @@ def _check_call_activity(c: _Checker, el: etree._Element) -> None:
             if child.get("businessKey") is not None and _local(child) == "in":
                 continue
             if child.get("variables") != "all":
-                c.error(el, f"camunda:{_local(child)} with single variables is not supported: the called process "
-                            "shares all case variables (use 'all' variables in and out)")
+                c.error(el, f"camunda:{_local(child)} met losse variabelen kan niet: het aangeroepen proces "
+                            "deelt alle variabelen van de zaak (kies 'all' bij in en out)")
 
 
 def _check_gateway(c: _Checker, el: etree._Element) -> None:
@@ -308,8 +316,8 @@ def _check_gateway(c: _Checker, el: etree._Element) -> None:
     default = el.get("default")
     for flow in flows:
         if flow.get("id") != default and flow.find(_B + "conditionExpression") is None:
-            c.error(flow, f"Flow {flow.get('id')!r} leaves gateway {el.get('id')!r} without a condition "
-                          "and is not the default flow")
+            c.error(flow, f"Pijl {flow.get('id')!r} vertrekt uit gateway {el.get('id')!r} zonder voorwaarde "
+                          "en is niet de default flow")
 
 
 def _check_event_gateway(c: _Checker, el: etree._Element) -> None:
@@ -321,8 +329,8 @@ def _check_event_gateway(c: _Checker, el: etree._Element) -> None:
         if node is not None and node.find(_B + "timerEventDefinition") is not None:
             timers += 1
     if timers > 1:
-        c.error(el, "Two timers behind one event-based gateway share one due time in this engine "
-                    "(the earlier one is lost); use boundary timers on a task instead")
+        c.error(el, "Twee timers achter één event-based gateway krijgen in deze engine dezelfde tijd "
+                    "(de eerste gaat verloren); gebruik boundary timers aan een taak")
 
 
 def _check_event_definitions(c: _Checker, el: etree._Element, name: str) -> None:
@@ -333,30 +341,30 @@ def _check_event_definitions(c: _Checker, el: etree._Element, name: str) -> None
                 continue
             text = (node.text or "").strip()
             if not text:
-                c.error(el, f"The timer's {kind} is empty")
+                c.error(el, f"De {kind} van de timer is leeg")
             elif not looks_like_iso_timer(text):
                 c.expression(el, text, kind="timer", what=f"Timer {kind}")
         if all(timer.find(_B + k) is None for k in ("timeDate", "timeDuration", "timeCycle")):
-            c.error(el, "The timer has no date, duration or cycle")
+            c.error(el, "De timer heeft geen datum, duur of herhaling")
     for message in el.findall(_B + "messageEventDefinition"):
         ref = message.get("messageRef")
         if ref:
             root = el.getroottree().getroot()
             msg = root.find(f"{_B}message[@id='{ref}']")
             if msg is None or not msg.get("name"):
-                c.error(el, f"Message {ref!r} is not defined or has no name")
+                c.error(el, f"Bericht {ref!r} bestaat niet of heeft geen naam")
         elif name != "sendTask":
-            c.error(el, "The message event has no message (choose or create a global message)")
+            c.error(el, "Het message event heeft geen bericht (kies of maak een global message)")
         if name in ("intermediateThrowEvent", "endEvent"):
             if message.get(_C + "type") or message.get(_C + "class") or el.get(_C + "type"):
-                c.error(el, "Message throw events with an implementation are not supported; use a service "
-                            "task with a topic to send messages outside the case")
+                c.error(el, "Een message throw event met een implementatie kan niet; gebruik een service "
+                            "task met een topic om berichten buiten de zaak te sturen")
             elif not message.get(_C + "expression"):
-                c.error(el, "A message throw event needs camunda:expression (the payload) in this engine")
+                c.error(el, "Een message throw event heeft in deze engine camunda:expression nodig (de inhoud van het bericht)")
     for cond in el.findall(_B + "conditionalEventDefinition"):
         expr = cond.find(_B + "condition")
         if expr is not None:
-            c.expression(el, (expr.text or "").strip(), kind="condition", what="Condition")
+            c.expression(el, (expr.text or "").strip(), kind="condition", what="Voorwaarde")
 
 
 def errors_of(problems: Iterable[Problem]) -> list[Problem]:

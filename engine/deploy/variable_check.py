@@ -141,9 +141,9 @@ def find_unknown_variables(
 
 def _message(name: str, use: _Use, produced: set[str]) -> str:
     close = difflib.get_close_matches(name, sorted(produced), n=1, cutoff=0.75)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return (f"Variable {name!r} is used here but no form, message, decision or earlier task sets it{hint}; "
-            f"{use.what}: {use.text}")
+    hint = f" (bedoelt u {close[0]!r}?)" if close else ""
+    return (f"Variabele {name!r} wordt hier gebruikt, maar geen formulier, bericht, beslissing of eerdere stap "
+            f"vult hem{hint}; {use.what}: {use.text}")
 
 
 def _optional_names(text: str) -> set[str]:
@@ -273,7 +273,7 @@ def _bpmn_uses(scan: _Scan, fname: str, el: etree._Element) -> None:
     if name == "sequenceFlow":
         cond = el.find(_B + "conditionExpression")
         if cond is not None:
-            _use(scan, fname, eid, "condition", cond.text, kind="condition",
+            _use(scan, fname, eid, "voorwaarde", cond.text, kind="condition",
                  language=(cond.get("language") or "").strip() or None)
         return
     for attr in ("assignee", "candidateGroups", "candidateUsers"):
@@ -284,7 +284,7 @@ def _bpmn_uses(scan: _Scan, fname: str, el: etree._Element) -> None:
             _use(scan, fname, eid, f"camunda:{attr}", value)
     deadline = _properties(el).get("legalDeadline")
     if deadline:
-        _use(scan, fname, eid, "property legalDeadline", "${" + deadline.strip() + "}")
+        _use(scan, fname, eid, "eigenschap legalDeadline", "${" + deadline.strip() + "}")
     ignore = {"decisionResult"} if name == "businessRuleTask" else set()
     for kind, param in _parameters(el):
         what = f"{'input' if kind == 'inputParameter' else 'output'} parameter {param.get('name')!r}"
@@ -297,11 +297,11 @@ def _bpmn_uses(scan: _Scan, fname: str, el: etree._Element) -> None:
             if node is not None and node.text and not looks_like_iso_timer(node.text.strip()):
                 _use(scan, fname, eid, f"timer {timer_kind}", node.text, kind="timer")
     for definition in el.findall(_B + "messageEventDefinition"):
-        _use(scan, fname, eid, "message payload", definition.get(_C + "expression"))
+        _use(scan, fname, eid, "inhoud van het bericht", definition.get(_C + "expression"))
     for definition in el.findall(_B + "conditionalEventDefinition"):
         cond = definition.find(_B + "condition")
         if cond is not None:
-            _use(scan, fname, eid, "condition", cond.text, kind="condition")
+            _use(scan, fname, eid, "voorwaarde", cond.text, kind="condition")
 
 
 # DMN --------------------------------------------------------------------------------

@@ -28,10 +28,21 @@ _UPDATE_CASE = (
 )
 
 
-def to_datetime(value: Any, *, end_of_day: bool) -> datetime | None:
-    """Turn an expression result (date, datetime, ISO string) into an aware datetime."""
+def to_datetime(value: Any, *, end_of_day: bool, created: datetime | None = None) -> datetime | None:
+    """Turn an expression result (date, datetime, ISO string) into an aware datetime.
+
+    A bare ISO 8601 duration (`P5D`, `PT4H`) counts from `created`, the moment the task
+    was created (Camunda 7 would ignore it; an analyst who writes it means "5 days later").
+    """
     if value is None or value == "":
         return None
+    if isinstance(value, str) and created is not None and value.strip().upper().startswith("P"):
+        from engine.expressions.temporal import parse_duration
+
+        try:
+            return parse_duration(value.strip()).add_to(created)
+        except ValueError:
+            return None
     if isinstance(value, str):
         text = value.strip()
         try:

@@ -229,14 +229,19 @@ def show_case(case_id: str, actor: str = typer.Option("beheerder", help=ACTOR_HE
 
 @app.command()
 def retry(incident_id: int, actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
-    """Retry the step of an incident."""
+    """Retry the step of an incident and say whether it got through (exit 1 when it did not)."""
+    from engine.beheer.incidents import retry_incidents
+
     rt = _runtime()
     try:
         with rt.session_factory.begin() as session:
-            case = rt.engine.retry_incident(session=session, incident_id=incident_id, actor=actor)
+            [outcome] = retry_incidents(rt.engine, session=session, incident_ids=[incident_id], actor=actor,
+                                        gemeente=None)
     except AppError as exc:
         _report_app_error(exc)
-    console.print(f"Opnieuw geprobeerd in dossier {case.case_number}")
+    console.print(f"Dossier {outcome.case_number or '-'}: {outcome.message}")
+    if not outcome.succeeded:
+        raise typer.Exit(1)
 
 
 @app.command()

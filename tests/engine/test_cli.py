@@ -55,7 +55,7 @@ def test_deploy_start_complete_advance_and_inspect(cli):
     assert incident["element"] == "Task_Brief" and "veld 'straat' ontbreekt" in incident["message"]
     assert {"start", "complete", "incident", "view"} <= {a["action"] for a in overview["audit"]}
     assert overview["variables"]["leerroute"] == "Z"
-    cli("retry", str(incident["id"]))
+    assert "De stap is opnieuw mislukt" in cli("retry", str(incident["id"]), code=1)
     assert len(json.loads(cli("case", case_id))["incidents"]) == 2, "the same data fails again: a new incident"
 
 
@@ -71,7 +71,7 @@ def test_advance_fires_due_timers_and_reports_them(cli):
 
 def test_refused_deploy_names_file_element_and_reason(cli):
     out = cli("deploy", str(FIXTURES / "bad_script.bpmn"), code=1)
-    assert "bad_script.bpmn [Script_Boete]" in out and "Script tasks" in out
+    assert "bad_script.bpmn [Script_Boete]" in out and "script task" in out
 
 
 def test_a_message_nobody_waits_for_is_refused_and_the_command_fails(cli):

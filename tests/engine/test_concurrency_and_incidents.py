@@ -111,7 +111,7 @@ def test_migrate_refuses_an_unsafe_change_and_allows_a_safe_one(deployed):
     with pytest.raises(Conflict) as info:
         with deployed.session_factory.begin() as session:
             deployed.engine.migrate_case(session=session, case_id=done, actor="beheerder")
-    assert "Task_Intake was done and has changed" in info.value.message
+    assert "Task_Intake is al gedaan en is veranderd" in info.value.message
     with deployed.session_factory.begin() as session:
         result = deployed.engine.migrate_case(session=session, case_id=waiting, actor="beheerder")
     assert result.migrated and result.to_definition.startswith("basic:2:")

@@ -25,14 +25,14 @@ def _problems(rt, files) -> dict[str, str]:
 
 def test_inline_script_task_is_refused_with_file_element_and_reason(runtime):
     problems = _problems(runtime, fixture_files("bad_script.bpmn"))
-    assert "Script tasks run analyst text as code" in problems["Script_Boete"]
+    assert "script task voert tekst uit als programmacode" in problems["Script_Boete"]
 
 
 def test_unknown_topic_is_refused_naming_the_known_topics(runtime):
     problems = _problems(runtime, fixture_files("bad_script.bpmn"))
-    assert "Unknown topic 'fax'" in problems["Task_Onbekend"]
+    assert "Onbekend topic 'fax'" in problems["Task_Onbekend"]
     assert "letter" in problems["Task_Onbekend"]
-    assert "Java code" in problems["Task_Java"]
+    assert "Java-code" in problems["Task_Java"]
 
 
 def test_refusal_names_the_file(runtime):
@@ -46,19 +46,19 @@ def test_reserved_element_id_and_missing_form_are_refused(runtime):
     xml = (FIXTURES / "basic.bpmn").read_text().replace('id="StartEvent_1"', 'id="Start"').replace(
         'sourceRef="StartEvent_1"', 'sourceRef="Start"')
     problems = _problems(runtime, [("basic.bpmn", xml.encode())])
-    assert "reserved" in problems["Start"]
-    assert "Form 'intake' is not in this deployment" in problems["Task_Intake"]
+    assert "gereserveerd" in problems["Start"]
+    assert "Formulier 'intake' zit niet in deze deployment" in problems["Task_Intake"]
 
 
 def test_bad_expression_is_refused_with_its_position(runtime):
     xml = (FIXTURES / "basic.bpmn").read_text().replace('${leerroute == "Z"}', '${leerroute == }')
     problems = _problems(runtime, [("basic.bpmn", xml.encode()), fixture_files("intake.form")[0]])
-    assert "leerroute ==" in problems["Flow_Z"] and "position" in problems["Flow_Z"]
+    assert "leerroute ==" in problems["Flow_Z"] and "positie" in problems["Flow_Z"]
 
 
 def test_invalid_xml_is_refused_with_the_line(runtime):
     problems = _problems(runtime, [("kapot.bpmn", b"<bpmn:definitions>\n<oops")])
-    assert any("line" in m for m in problems.values())
+    assert any("regel" in m for m in problems.values())
 
 
 def test_redeploying_unchanged_files_is_a_no_op(runtime):

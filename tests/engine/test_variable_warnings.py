@@ -37,7 +37,7 @@ def _deploy(rt, files):
 
 
 def _variable_warnings(result) -> list:
-    return [w for w in result.warnings if w.message.startswith("Variable ")]
+    return [w for w in result.warnings if w.message.startswith("Variabele ")]
 
 
 def test_typo_warns_with_file_element_variable_expression_and_suggestion(runtime):
@@ -45,9 +45,9 @@ def test_typo_warns_with_file_element_variable_expression_and_suggestion(runtime
     [warning] = _variable_warnings(result)
     assert warning.severity == "warning"
     assert (warning.file, warning.element_id) == ("varcheck_process.bpmn", "Flow_Hoog")
-    assert ("Variable 'toets_oordel' is used here but no form, message, decision or earlier task sets it"
-            in warning.message)
-    assert "(did you mean 'toets_oordeel'?)" in warning.message
+    assert ("Variabele 'toets_oordel' wordt hier gebruikt, maar geen formulier, bericht, beslissing of eerdere stap "
+            "vult hem" in warning.message)
+    assert "(bedoelt u 'toets_oordeel'?)" in warning.message
     assert "toets_oordel == 'goed'" in warning.message
 
 
@@ -87,7 +87,7 @@ def test_a_form_condition_with_a_typo_warns_on_the_component(runtime):
     result = _deploy(runtime, _files(toets=('"=toets_oordeel = \\"goed\\""', '"=toets_oordel = \\"goed\\""')))
     [warning] = _variable_warnings(result)
     assert (warning.file, warning.element_id) == ("varcheck_toets.form", "Field_toets_toelichting")
-    assert "did you mean 'toets_oordeel'?" in warning.message
+    assert "bedoelt u 'toets_oordeel'?" in warning.message
 
 
 def test_a_dmn_input_expression_with_a_typo_warns_on_the_input(runtime):

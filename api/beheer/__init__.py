@@ -1,0 +1,1 @@
+"""Beheer: the beheerder's screens and API across all cases of a gemeente."""

@@ -1,0 +1,100 @@
+"""The queues a beheerder watches: letters waiting for review, the outbox, the workers.
+
+Workers write their heartbeat to a `workers` table that the worker itself owns;
+this module only reads it, and shows nothing when that table does not exist yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.db.models import Case
+from engine.letters.models import Letter
+from engine.outbox.handlers import OutboxMessage
+
+OUTBOX_STATUSES = {"": "alle", "queued": "in de wachtrij", "sent": "verstuurd", "failed": "mislukt"}
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A letter waiting for a second pair of eyes, with its case."""
+
+    letter: Letter
+    case_number: str
+    naam: str | None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message for an outside party and the case it belongs to."""
+
+    message: OutboxMessage
+    case_number: str
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """One worker process as it last reported itself (columns as the workers table has them)."""
+
+    values: dict[str, Any]
+
+
+def letters_in_review(*, session: Session, gemeente: str, actor: str, now: datetime) -> list[ReviewItem]:
+    """Return the gemeente's letters waiting for review, oldest first; audit the read of each case."""
+    rows = session.execute(
+        select(Letter, Case.case_number, Case.naam)
+        .join(Case, Case.id == Letter.case_id)
+        .where(Letter.gemeente == gemeente, Case.gemeente == gemeente, Letter.status == "ter_controle")
+        .order_by(Letter.created_at, Letter.id)
+        .limit(LIMIT)
+    ).all()
+    for case_id in dict.fromkeys(letter.case_id for letter, _, _ in rows):
+        audit.record(session=session, actor=actor, action="view", at=now, case_id=case_id, gemeente=gemeente,
+                     detail={"what": "beheer:brieven"})
+    return [ReviewItem(letter=letter, case_number=number, naam=naam) for letter, number, naam in rows]
+
+
+def outbox(*, session: Session, gemeente: str, status: str, actor: str, now: datetime) -> list[OutboxRow]:
+    """Return the gemeente's outbox messages (newest first), narrowed by status; audit the cases read."""
+    stmt = (
+        select(OutboxMessage, Case.case_number)
+        .join(Case, Case.id == OutboxMessage.case_id)
+        .where(OutboxMessage.gemeente == gemeente)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(LIMIT)
+    )
+    if status:
+        stmt = stmt.where(OutboxMessage.status == status)
+    rows = session.execute(stmt).all()
+    for case_id in dict.fromkeys(m.case_id for m, _ in rows):
+        audit.record(session=session, actor=actor, action="view", at=now, case_id=case_id, gemeente=gemeente,
+                     detail={"what": "beheer:uitgaand"})
+    return [OutboxRow(message=m, case_number=number) for m, number in rows]
+
+
+def outbox_counts(*, session: Session, gemeente: str) -> dict[str, int]:
+    """Return how many outbox messages the gemeente has per status."""
+    from sqlalchemy import func
+
+    return dict(session.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.gemeente == gemeente)
+        .group_by(OutboxMessage.status)
+    ).all())
+
+
+def workers(*, session: Session) -> list[WorkerRow] | None:
+    """Return the registered workers, or None when this database has no workers table."""
+    bind = session.connection()
+    if not inspect(bind).has_table("workers"):
+        return None
+    table = Table("workers", MetaData(), autoload_with=bind)
+    order = [c for c in table.c if "heartbeat" in c.name] or list(table.c)[:1]
+    rows = session.execute(select(table).order_by(*(c.desc() for c in order)).limit(LIMIT)).mappings()
+    return [WorkerRow(values=dict(row)) for row in rows]
