@@ -331,10 +331,20 @@ def scenario(files: list[Path]) -> None:
 
 
 @app.command()
-def worker(once: bool = typer.Option(False, help="Do one round and stop.")) -> None:
+def worker(once: bool = typer.Option(False, help="Do one round and stop."),
+           health: bool = typer.Option(False, help="Exit 0 when a worker on this host beat recently (health check)."),
+           max_age: int = typer.Option(300, help="With --health: the oldest heartbeat (seconds) still healthy.")) -> None:
     """Fire due timers and run queued work on the real clock, until stopped."""
-    from engine.running.worker import run_worker
+    from engine.running.worker import healthy, run_worker
 
+    if health:
+        from datetime import timedelta
+
+        rt = _runtime()
+        with rt.session_factory() as session:
+            if not healthy(session, within=timedelta(seconds=max_age)):
+                _fail(f"no worker on this host wrote a heartbeat in the last {max_age} s")
+        return
     run_worker(_runtime(), once=once, out=console)
 
 
