@@ -299,7 +299,7 @@ class RegieEngine:
         """Assign an open task to `user` (None: give it back to the group), as a compare-and-set.
 
         The task changes only if its assignee is still `expected_assignee` (default: what
-        this transaction read of the task); otherwise someone else claimed, gave back or
+        this transaction read of the task; for claiming a task for oneself: nobody); otherwise someone else claimed, gave back or
         completed it first and this is a `Conflict`. The case row is locked first (the one
         lock order), so a claim never waits on a completion that waits on it.
         """
@@ -307,6 +307,8 @@ class RegieEngine:
 
         row = self._open_task(session, task_id, gemeente)
         expected = row.assignee if expected_assignee is AS_READ else expected_assignee
+        if expected_assignee is AS_READ and user is not None and user == actor and expected != user:
+            expected = None  # taking a task for oneself: only a free one
         self.lock_case(session, row.case_id)
         changed = session.execute(
             update(UserTask).where(UserTask.id == task_id, UserTask.assignee.is_not_distinct_from(expected))
@@ -387,9 +389,10 @@ class RegieEngine:
                             case_id=case_id, bsn=bsn, gemeente=gemeente, payload=payload)
 
     def fire_due_timers(self, *, session_factory, until: datetime | None = None, on_fired=None,
-                        limit: int | None = None) -> list[FiredTimer]:
-        """Fire due timers in due-time order, each in its own transaction."""
-        return fire_due_timers(self, session_factory=session_factory, until=until, on_fired=on_fired, limit=limit)
+                        limit: int | None = None, on_failed=None) -> list[FiredTimer]:
+        """Fire due timers in due-time order, each case in its own transaction; a failure is an incident."""
+        return fire_due_timers(self, session_factory=session_factory, until=until, on_fired=on_fired, limit=limit,
+                               on_failed=on_failed)
 
     def migrate_case(self, *, session: Session, case_id: str, actor: str) -> MigrationResult:
         """Move a case to its process's latest version, or refuse with the reason."""

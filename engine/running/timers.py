@@ -130,6 +130,7 @@ def fire_due_timers(
     until: datetime | None = None,
     on_fired: Callable[[FiredTimer], None] | None = None,
     limit: int | None = None,
+    on_failed: Callable[[str, Exception], None] | None = None,
 ) -> list[FiredTimer]:
     """Fire due timers up to `until` (default: now) in due order, one transaction per case.
 
@@ -169,6 +170,8 @@ def fire_due_timers(
                 continue
             except Exception as exc:  # one case's failure must not stop the others' timers
                 _record_failure(engine, session_factory, case_id, exc)
+                if on_failed is not None:
+                    on_failed(case_id, exc)
                 skip.add(timer_id)
                 continue
             if outcome is None:

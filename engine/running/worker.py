@@ -103,7 +103,12 @@ def run_round(rt: Runtime, heartbeat: Heartbeat | None = None) -> dict[str, int]
         if heartbeat is not None:
             heartbeat.beat(timers=1)
 
-    fired = rt.engine.fire_due_timers(session_factory=rt.session_factory, limit=500, on_fired=fired_one)
+    def failed_one(_case_id: str, exc: Exception) -> None:
+        if heartbeat is not None:
+            heartbeat.beat(failed=1, error=f"timer: {describe(exc)}", force=True)
+
+    fired = rt.engine.fire_due_timers(session_factory=rt.session_factory, limit=500, on_fired=fired_one,
+                                      on_failed=failed_one)
     return {"timers": len(fired), "pdfs": _convert_pdfs(rt, heartbeat)}
 
 
