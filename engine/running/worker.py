@@ -32,6 +32,7 @@ log = logging.getLogger("regie.worker")
 HEARTBEAT_EVERY = timedelta(seconds=10)
 STUCK_AFTER_SECONDS = 900.0  # a round (500 timers, 20 PDFs) that takes this long is hanging
 HEALTHY_WITHIN = timedelta(seconds=300)
+PDF_BATCH = 5  # letters per round: LibreOffice takes seconds per letter, and a stop waits for the batch
 
 
 def _wall_now() -> datetime:
@@ -97,18 +98,31 @@ def healthy(session: Session, *, host: str | None = None, within: timedelta = HE
     return latest is not None and _wall_now() - latest <= within
 
 
-def run_round(rt: Runtime, heartbeat: Heartbeat | None = None) -> dict[str, int]:
+class _Stopping(Exception):
+    """Raised between two jobs when the worker was asked to stop."""
+
+
+def run_round(rt: Runtime, heartbeat: Heartbeat | None = None,
+              stopping: threading.Event | None = None) -> dict[str, int]:
     """Do one round of work and return what was done; one failing job never ends the round."""
-    def fired_one(_timer) -> None:
+    fired = []
+
+    def fired_one(timer) -> None:
+        fired.append(timer)
         if heartbeat is not None:
             heartbeat.beat(timers=1)
+        if stopping is not None and stopping.is_set():
+            raise _Stopping()  # after this job's commit: stop between jobs, not after the whole round
 
     def failed_one(_case_id: str, exc: Exception) -> None:
         if heartbeat is not None:
             heartbeat.beat(failed=1, error=f"timer: {describe(exc)}", force=True)
 
-    fired = rt.engine.fire_due_timers(session_factory=rt.session_factory, limit=500, on_fired=fired_one,
-                                      on_failed=failed_one)
+    try:
+        rt.engine.fire_due_timers(session_factory=rt.session_factory, limit=500, on_fired=fired_one,
+                                  on_failed=failed_one)
+    except _Stopping:
+        return {"timers": len(fired), "pdfs": 0}
     return {"timers": len(fired), "pdfs": _convert_pdfs(rt, heartbeat)}
 
 
@@ -129,7 +143,7 @@ def _convert_pdfs(rt: Runtime, heartbeat: Heartbeat | None) -> int:
         query = select(Letter.id).where(Letter.pdf_sha256.is_(None), Letter.status != "afgekeurd")
         if _failed_letters:
             query = query.where(Letter.id.not_in(_failed_letters))
-        return list(session.scalars(query.order_by(Letter.id).limit(20)))
+        return list(session.scalars(query.order_by(Letter.id).limit(PDF_BATCH)))
 
     def convert(ids: list[int]):
         return lambda session: attach_pdfs(session=session, letters=list(
@@ -206,7 +220,7 @@ def run_worker(rt: Runtime, *, once: bool = False, out=None, stuck_after: float 
     failures = 0
     while not stopping.is_set():
         try:
-            done = run_round(rt, heartbeat)
+            done = run_round(rt, heartbeat, stopping)
             failures = 0
         except Exception as exc:  # e.g. the database went away: note it, wait, try again
             failures += 1
