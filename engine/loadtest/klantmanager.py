@@ -81,7 +81,11 @@ class Klantmanager:
         self.stats = stats
         self.shared = shared
         # Requests alternate between the web processes: the signed session cookie is valid on each.
-        self.clients = [httpx.Client(base_url=url, timeout=60.0, follow_redirects=False) for url in base_urls]
+        # No kept-alive connections: a request on a connection the server is just closing (idle
+        # timeout) fails in transport, which says nothing about the application.
+        limits = httpx.Limits(max_keepalive_connections=0)
+        self.clients = [httpx.Client(base_url=url, timeout=60.0, follow_redirects=False, limits=limits)
+                        for url in base_urls]
         self.csrf = ""
         self.turn = 0
 
@@ -90,7 +94,7 @@ class Klantmanager:
         return self.clients[self.turn % len(self.clients)]
 
     def request(self, operation: str, method: str, url: str, **kwargs) -> httpx.Response | None:
-        """Make one timed request; a transport failure counts as status 599."""
+        """Make one timed request; a transport failure (no HTTP answer at all) counts as status 599."""
         client = self._client()
         headers = {"X-CSRF-Token": self.csrf} if self.csrf else {}
         begin = time.perf_counter()

@@ -61,23 +61,25 @@ class Report:
     @property
     def ok(self) -> bool:
         """Tell whether the run passed: no 5xx, no dead process, every case consistent."""
-        return self.count(lambda s: s >= 500) == 0 and not self.dead and not self.problems
+        return self.count(lambda s: s >= 500) == 0 and not self.dead and not self.problems  # 599: no answer
 
     def table(self) -> str:
         """Return the printed report."""
         lines = [f"Regie load test: {self.users} klantmanagers, {self.seconds:.0f} s, 2 web processes, 2 workers, "
                  f"PostgreSQL; clock moved {self.days} days",
-                 f"{'operation':<10} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'409':>5} {'5xx':>5}"
+                 f"{'operation':<10} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'409':>5} {'5xx':>5} {'conn':>5}"
                  f" {'other':>14}"]
         for op in sorted(self.stats.latencies):
             times = sorted(self.stats.latencies[op])
             codes = self.stats.codes[op]
             other = {s: n for s, n in codes.items() if s >= 300 and s != 409 and s < 500}
             lines.append(f"{op:<10} {len(times):>8} {_pct(times, 50):>8.1f} {_pct(times, 95):>8.1f} "
-                         f"{_pct(times, 99):>8.1f} {codes.get(409, 0):>5} {sum(n for s, n in codes.items() if s >= 500):>5}"
+                         f"{_pct(times, 99):>8.1f} {codes.get(409, 0):>5} {sum(n for s, n in codes.items() if 500 <= s < 599):>5}"
+                         f" {codes.get(599, 0):>5}"
                          f" {' '.join(f'{s}:{n}' for s, n in sorted(other.items())):>14}")
         lines.append(f"total: {self.requests} requests, {self.requests / self.seconds:.1f} requests/s, "
-                     f"{self.count(lambda s: s == 409)} x 409, {self.count(lambda s: s >= 500)} x 5xx")
+                     f"{self.count(lambda s: s == 409)} x 409, {self.count(lambda s: 500 <= s < 599)} x 5xx, "
+                     f"{self.count(lambda s: s == 599)} without an answer")
         lines.append(f"cases checked: {self.cases}; letters: "
                      + ", ".join(f"{k} {v}" for k, v in sorted(self.letters.items()))
                      + f"; due timers left: {self.timers_left}")

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.errors import AppError, DeployRefused
+from engine.running.transactions import run_in_transaction
 
 app = typer.Typer(help="Regie: Wet inburgering 2021 process automation.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -105,9 +106,8 @@ def start(process_id: str, gemeente: str = typer.Option("demo"), data: Optional[
     """Start a case of the latest version of PROCESS_ID."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            case = rt.engine.start_case(session=session, process_id=process_id, gemeente=gemeente,
-                                        data=_json_arg(data, "--data"), actor=actor)
+        case = run_in_transaction(rt.session_factory, lambda session: rt.engine.start_case(
+            session=session, process_id=process_id, gemeente=gemeente, data=_json_arg(data, "--data"), actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Dossier {case.case_number} gestart ({case.id})")
@@ -153,9 +153,8 @@ def complete(task_id: str, data: Optional[str] = typer.Option(None, help="JSON o
     """Complete an open user task with form data."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            case = rt.engine.complete_task(session=session, task_id=task_id, data=_json_arg(data, "--data"),
-                                           actor=actor)
+        case = run_in_transaction(rt.session_factory, lambda session: rt.engine.complete_task(
+            session=session, task_id=task_id, data=_json_arg(data, "--data"), actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Taak afgerond in dossier {case.case_number}")
@@ -171,10 +170,9 @@ def message(name: str, message_id: str = typer.Option(..., "--id", help="Unique 
     bsn = bsn_file.read_text().strip() if bsn_file else None
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            outcome = rt.engine.send_message(session=session, name=name, message_id=message_id, actor=actor,
-                                             case_id=case, bsn=bsn, gemeente=gemeente,
-                                             payload=_json_arg(data, "--data"))
+        outcome = run_in_transaction(rt.session_factory, lambda session: rt.engine.send_message(
+            session=session, name=name, message_id=message_id, actor=actor, case_id=case, bsn=bsn,
+            gemeente=gemeente, payload=_json_arg(data, "--data")))
     except AppError as exc:
         _report_app_error(exc)
     if outcome.status == "refused":
@@ -232,8 +230,8 @@ def retry(incident_id: int, actor: str = typer.Option("beheerder", help=ACTOR_HE
     """Retry the step of an incident."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            case = rt.engine.retry_incident(session=session, incident_id=incident_id, actor=actor)
+        case = run_in_transaction(rt.session_factory, lambda session: rt.engine.retry_incident(
+            session=session, incident_id=incident_id, actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Opnieuw geprobeerd in dossier {case.case_number}")
@@ -244,8 +242,8 @@ def migrate(case_id: str, actor: str = typer.Option("beheerder", help=ACTOR_HELP
     """Move a case to the latest version of its process when that is safe."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            result = rt.engine.migrate_case(session=session, case_id=case_id, actor=actor)
+        result = run_in_transaction(rt.session_factory, lambda session: rt.engine.migrate_case(
+            session=session, case_id=case_id, actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     if result.migrated:
