@@ -78,6 +78,9 @@ class Heartbeat:
             row = WorkerHeartbeat(name=self.name, host=self.host, pid=self.pid, started_at=self.started_at,
                                   last_heartbeat=now, timers_fired=0, jobs_failed=0)
             session.add(row)
+        elif self.last_written is None:  # a restarted container reuses host and pid: this is a new start
+            row.started_at, row.timers_fired, row.jobs_failed = self.started_at, 0, 0
+            row.last_error = row.last_error_at = None
         row.last_heartbeat = now
         row.timers_fired = (row.timers_fired or 0) + self.pending_timers
         row.jobs_failed = (row.jobs_failed or 0) + self.pending_failures

@@ -107,3 +107,29 @@ def test_simultaneous_approvals_of_a_letter_one_200_and_409s(race_app):
     assert codes == Counter({200: 1, 409: len(reviewers) - 1})
     with transaction(runtime.session_factory) as session:
         assert session.query(AuditEntry).filter_by(action="letter_approved").count() == 1
+
+
+class _LostRace(Exception):
+    """What psycopg raises when PostgreSQL broke a deadlock."""
+
+    sqlstate = "40P01"
+
+
+def test_a_request_that_lost_a_race_is_run_again_then_a_409(app, login):
+    attempts = []
+
+    @app.post("/api/test-lost-race/{times}")
+    def lost_race(times: int) -> dict:
+        attempts.append(times)
+        if len(attempts) <= times:
+            raise _LostRace("deadlock detected")
+        return {"attempts": len(attempts)}
+
+    anna = login("anna")
+    assert anna.api("POST", "/api/test-lost-race/2", json={"x": 1}).json() == {"attempts": 3}
+    attempts.clear()
+    gave_up = anna.api("POST", "/api/test-lost-race/99")
+    assert gave_up.status_code == 409 and "druk" in gave_up.json()["detail"] and len(attempts) == 5
+    attempts.clear()
+    page = anna.post("/api/test-lost-race/99")
+    assert page.status_code == 409
