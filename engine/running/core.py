@@ -299,9 +299,10 @@ class RegieEngine:
         """Assign an open task to `user` (None: give it back to the group), as a compare-and-set.
 
         The task changes only if its assignee is still `expected_assignee` (default: what
-        this transaction read of the task; for claiming a task for oneself: nobody); otherwise someone else claimed, gave back or
-        completed it first and this is a `Conflict`. The case row is locked first (the one
-        lock order), so a claim never waits on a completion that waits on it.
+        this transaction read of the task; when taking a task for oneself: nobody); otherwise
+        someone else claimed, gave back or completed it first and this is a `Conflict`. The
+        case row is locked first (the one lock order), so a claim never waits on a completion
+        that waits on it.
         """
         from engine.db.models import TaskCandidate
 
