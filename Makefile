@@ -34,11 +34,13 @@ system-deps:
 	  else echo "warning:$$missing missing and not root; the tests that need them will be skipped"; fi; \
 	fi
 
-run: install
+run: install system-deps
 	$(BIN)/regie db upgrade
 	$(BIN)/regie demo
-	@echo "Regie: open http://$(HOST):$(PORT)/ (demo accounts in README.md)"
-	$(BIN)/regie serve --host $(HOST) --port $(PORT)
+	@echo "Regie: open http://$(HOST):$(PORT)/ (demo accounts in README.md); the worker fires timers and makes PDFs"
+	@# One foreground command: the worker runs beside the web app; Ctrl-C (or the app ending) stops both.
+	@$(BIN)/regie worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
+	  $(BIN)/regie serve --host $(HOST) --port $(PORT)
 
 test: install system-deps
 	$(BIN)/pytest
@@ -46,6 +48,13 @@ test: install system-deps
 bench: install
 	$(BIN)/regie bench
 	$(BIN)/python -m api.inbox.bench
+	$(BIN)/python -m engine.loadtest --users 10 --seconds 60
+
+# LOAD_USERS simulated klantmanagers for LOAD_SECONDS on two web processes and two workers, on a scratch schema of the
+# PostgreSQL on 127.0.0.1 (REGIE_LOADTEST_POSTGRES_URL); prints the table, exits 1 on a 5xx.
+.PHONY: loadtest
+loadtest: install
+	$(BIN)/python -m engine.loadtest --users $(or $(LOAD_USERS),20) --seconds $(or $(LOAD_SECONDS),120)
 
 lint: install
 	npx bpmnlint processes/*.bpmn

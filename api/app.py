@@ -18,6 +18,7 @@ from api.cohorts import pages as cohort_pages
 from api.inbox import routes as inbox_routes
 from api.letters import pages as letter_pages
 from api.modeler import engine_rest
+from api.retry import RetryLostRaces
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.tasks import endpoints as task_endpoints
 from api.tasks import pages as task_pages
@@ -71,6 +72,7 @@ def create_app(runtime=None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.templates = build_templates()
+    app.add_middleware(RetryLostRaces)  # innermost of ours: a replayed request still has its session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

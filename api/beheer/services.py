@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,6 @@ def outbox_counts(*, session: Session, user: User) -> dict[str, int]:
     return queues.outbox_counts(session=session, gemeente=user.gemeente)
 
 
-def workers(*, session: Session) -> list[queues.WorkerRow] | None:
-    """Return the workers and their heartbeat, or None when workers do not report here yet."""
-    return queues.workers(session=session)
+def workers(*, session: Session) -> list[queues.WorkerRow]:
+    """Return the workers and the age of their heartbeat (wall-clock time, not the demo clock)."""
+    return queues.workers(session=session, now=datetime.now(timezone.utc))

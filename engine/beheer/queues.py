@@ -7,16 +7,17 @@ this module only reads it, and shows nothing when that table does not exist yet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db.models import Case
 from engine.letters.models import Letter
 from engine.outbox.handlers import OutboxMessage
+from engine.running.models import WorkerHeartbeat
+from engine.running.worker import HEALTHY_WITHIN, list_workers
 
 OUTBOX_STATUSES = {"": "alle", "queued": "in de wachtrij", "sent": "verstuurd", "failed": "mislukt"}
 LIMIT = 200
@@ -41,9 +42,15 @@ class OutboxRow:
 
 @dataclass(frozen=True)
 class WorkerRow:
-    """One worker process as it last reported itself (columns as the workers table has them)."""
+    """One worker process as it last reported itself, and how long ago that was."""
 
-    values: dict[str, Any]
+    worker: WorkerHeartbeat
+    age: timedelta
+
+    @property
+    def stuck(self) -> bool:
+        """No heartbeat for longer than the health check allows."""
+        return self.age > HEALTHY_WITHIN
 
 
 def letters_in_review(*, session: Session, gemeente: str, actor: str, now: datetime) -> list[ReviewItem]:
@@ -89,12 +96,6 @@ def outbox_counts(*, session: Session, gemeente: str) -> dict[str, int]:
     ).all())
 
 
-def workers(*, session: Session) -> list[WorkerRow] | None:
-    """Return the registered workers, or None when this database has no workers table."""
-    bind = session.connection()
-    if not inspect(bind).has_table("workers"):
-        return None
-    table = Table("workers", MetaData(), autoload_with=bind)
-    order = [c for c in table.c if "heartbeat" in c.name] or list(table.c)[:1]
-    rows = session.execute(select(table).order_by(*(c.desc() for c in order)).limit(LIMIT)).mappings()
-    return [WorkerRow(values=dict(row)) for row in rows]
+def workers(*, session: Session, now: datetime) -> list[WorkerRow]:
+    """Every worker that ran, most recently heard from first, with the age of its heartbeat."""
+    return [WorkerRow(worker, now - worker.last_heartbeat) for worker in list_workers(session)]

@@ -21,7 +21,7 @@ from engine.running.core import RegieEngine
 
 def approve(engine: RegieEngine, *, session: Session, letter_id: int, actor: str, gemeente: str | None = None) -> Case:
     """Approve a letter under review and let its case continue."""
-    _letter_of(session, letter_id, gemeente)
+    _letter_of(engine, session, letter_id, gemeente)
     now = engine.now(session)
     try:
         result = approve_letter(session=session, letter_id=letter_id, actor=actor, now=now)
@@ -34,7 +34,7 @@ def approve(engine: RegieEngine, *, session: Session, letter_id: int, actor: str
 def send_back(engine: RegieEngine, *, session: Session, letter_id: int, actor: str, reason: str,
               gemeente: str | None = None) -> Incident:
     """Reject a letter under review; its step becomes an incident carrying the reason."""
-    _letter_of(session, letter_id, gemeente)
+    _letter_of(engine, session, letter_id, gemeente)
     now = engine.now(session)
     try:
         result = reject_letter(session=session, letter_id=letter_id, actor=actor, now=now, reason=reason)
@@ -54,8 +54,11 @@ def send_back(engine: RegieEngine, *, session: Session, letter_id: int, actor: s
     return incident
 
 
-def _letter_of(session: Session, letter_id: int, gemeente: str | None):
+def _letter_of(engine: RegieEngine, session: Session, letter_id: int, gemeente: str | None):
+    """Return the letter with its case locked first (the one lock order), as it is now."""
     letter = get_letter(session=session, letter_id=letter_id, gemeente=gemeente)
     if letter is None:
         raise NotFound("Deze brief bestaat niet")
+    engine.lock_case(session, letter.case_id)
+    session.refresh(letter)  # a reviewer who was first has changed its status meanwhile
     return letter

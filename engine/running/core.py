@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,6 +44,7 @@ from engine.errors import Conflict, Invalid, NotFound
 from engine.running.handlers import HandlerRegistry
 from engine.running.messages import MessageOutcome, send_message
 from engine.running.policy import start_variables
+from engine.running.numbering import next_case_number
 from engine.running.runner import CaseRunner
 from engine.running.timers import FiredTimer, fire_due_timers
 
@@ -52,6 +53,7 @@ _LOCK_CASE = select(Case).where(Case.id == bindparam("id")).execution_options(po
 _LOCK_CASE_FOR_UPDATE = _LOCK_CASE.with_for_update()
 _TASK_AND_CASE = (select(UserTask, Case).join(Case, Case.id == UserTask.case_id)
                   .where(UserTask.id == bindparam("id")).execution_options(populate_existing=True))
+AS_READ = object()  # claim_task: expect the assignee this transaction read
 _TASK_AND_CASE_FOR_UPDATE = _TASK_AND_CASE.with_for_update(of=Case)
 
 
@@ -205,7 +207,7 @@ class RegieEngine:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
         case = Case(
-            id=str(uuid.uuid4()), case_number=self._next_case_number(session, now), gemeente=gemeente,
+            id=str(uuid.uuid4()), case_number=next_case_number(session, now.year), gemeente=gemeente,
             definition_id=definition.id, business_key=business_key, state={}, state_format=1,
             created_at=now, updated_at=now, status="active",
         )
@@ -214,11 +216,6 @@ class RegieEngine:
         audit.record(session=session, actor=actor, action="start", at=now, case=case,
                      detail={"definition": definition.id, "data": audit.redact(data)})
         return self.finish(self.open_runner(session, case, workflow, actor, now))
-
-    def _next_case_number(self, session: Session, now: datetime) -> str:
-        prefix = f"INB-{now.year}-"
-        count = session.execute(select(func.count()).select_from(Case).where(Case.case_number.like(prefix + "%"))).scalar()
-        return f"{prefix}{count + 1:06d}"
 
     def get_case(self, *, session: Session, case_id: str, gemeente: str | None = None) -> Case:
         """Return a case (of `gemeente` when given) or raise NotFound."""
@@ -297,21 +294,51 @@ class RegieEngine:
         return as_case_data(clean)
 
     def claim_task(self, *, session: Session, task_id: str, user: str | None, actor: str,
-                   reason: str | None = None, gemeente: str | None = None) -> UserTask:
-        """Assign an open task to `user` (None: give it back to the group)."""
+                   reason: str | None = None, gemeente: str | None = None,
+                   expected_assignee: str | None | object = AS_READ) -> UserTask:
+        """Assign an open task to `user` (None: give it back to the group), as a compare-and-set.
+
+        The task changes only if its assignee is still `expected_assignee` (default: what
+        this transaction read of the task; when taking a task for oneself: nobody); otherwise
+        someone else claimed, gave back or completed it first and this is a `Conflict`. The
+        case row is locked first (the one lock order), so a claim never waits on a completion
+        that waits on it.
+        """
         from engine.db.models import TaskCandidate
 
         row = self._open_task(session, task_id, gemeente)
-        before = row.assignee
-        row.assignee = user
-        for cand in session.execute(select(TaskCandidate).where(TaskCandidate.task_id == task_id)).scalars():
-            cand.assigned = user is not None
+        expected = row.assignee if expected_assignee is AS_READ else expected_assignee
+        if expected_assignee is AS_READ and user is not None and user == actor and expected != user:
+            expected = None  # taking a task for oneself: only a free one
+        self.lock_case(session, row.case_id)
+        changed = session.execute(
+            update(UserTask).where(UserTask.id == task_id, UserTask.assignee.is_not_distinct_from(expected))
+            .values(assignee=user).execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            self._claim_lost(session, task_id, gemeente, user)
+            session.refresh(row)
+            return row  # it already is `user`'s: claiming twice is no change
+        session.execute(update(TaskCandidate).where(TaskCandidate.task_id == task_id)
+                        .values(assigned=user is not None).execution_options(synchronize_session=False))
+        session.refresh(row)
         action = "unclaim" if user is None else ("claim" if user == actor else "assign")
         audit.record(session=session, actor=actor, action=action, at=self.now(session), case_id=row.case_id,
                      gemeente=row.gemeente, element_id=row.element_id,
-                     detail={"task_id": task_id, "from": before, "to": user, "reason": reason})
+                     detail={"task_id": task_id, "from": expected, "to": user, "reason": reason})
         session.flush()
         return row
+
+    def _claim_lost(self, session: Session, task_id: str, gemeente: str | None, user: str | None) -> None:
+        """Raise the Conflict of a claim that lost: the task is gone, or someone else has it now."""
+        current = session.execute(select(UserTask.assignee).where(UserTask.id == task_id)).first()
+        if current is None:
+            self._task_gone(session, task_id, gemeente)
+        if current.assignee == user:
+            return
+        if current.assignee is None:
+            raise Conflict("Deze taak is net door een collega vrijgegeven. Laad de pagina opnieuw.")
+        raise Conflict(f"Deze taak is net opgepakt door {current.assignee}.")
 
     # -- service tasks and incidents -------------------------------------------------------
     def complete_service_task(self, *, session: Session, case_id: str, task_id: str, data: Mapping[str, Any],
@@ -338,9 +365,10 @@ class RegieEngine:
         incident = session.get(Incident, incident_id)
         if incident is None or (gemeente is not None and incident.gemeente != gemeente):
             raise NotFound("Dit incident bestaat niet")
+        case = self.lock_case(session, incident.case_id)
+        session.refresh(incident)  # as it is now that the case is ours: a concurrent retry may have resolved it
         if incident.resolved_at is not None:
             raise Conflict("Dit incident is al opgelost")
-        case = self.lock_case(session, incident.case_id)
         now = self.now(session)
         incident.resolved_at = now
         incident.resolved_by = actor
@@ -362,9 +390,10 @@ class RegieEngine:
                             case_id=case_id, bsn=bsn, gemeente=gemeente, payload=payload)
 
     def fire_due_timers(self, *, session_factory, until: datetime | None = None, on_fired=None,
-                        limit: int | None = None) -> list[FiredTimer]:
-        """Fire due timers in due-time order, each in its own transaction."""
-        return fire_due_timers(self, session_factory=session_factory, until=until, on_fired=on_fired, limit=limit)
+                        limit: int | None = None, on_failed=None) -> list[FiredTimer]:
+        """Fire due timers in due-time order, each case in its own transaction; a failure is an incident."""
+        return fire_due_timers(self, session_factory=session_factory, until=until, on_fired=on_fired, limit=limit,
+                               on_failed=on_failed)
 
     def migrate_case(self, *, session: Session, case_id: str, actor: str) -> MigrationResult:
         """Move a case to its process's latest version, or refuse with the reason."""

@@ -1,15 +1,17 @@
 """Firing due timers: in due-time order across cases, each exactly once.
 
-Each timer fires in its own transaction, under the case's lock. Several workers
-may run this at once against PostgreSQL: the timer row is claimed with
-`FOR UPDATE SKIP LOCKED`, the case row is locked, and the case is reloaded before
-firing, so a timer another worker already fired is simply no longer due. On
-SQLite the case's version column gives the same guarantee (a second writer gets
-a conflict and its transaction is rolled back).
+Each case's due timers fire in one transaction, under the case's lock. Several workers
+may run this at once against PostgreSQL: the case row is claimed first with
+`FOR UPDATE SKIP LOCKED` (the one lock order: case row, then its rows), and the case is
+reloaded before firing, so a timer another worker already fired is simply no longer
+due. On SQLite the case's version column gives the same guarantee (a second writer gets
+a conflict and its transaction is rolled back). A firing that fails for any other
+reason becomes an incident on its case and the sweep goes on with the other cases.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -21,9 +23,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit
 from engine.clock import DatabaseClock, use_clock
-from engine.db.models import Timer
+from engine.db.models import Case, Incident, Timer
 from engine.errors import Conflict
-from engine.running.runner import CaseStepper
+from engine.running.runner import CaseStepper, mask_bsn
+from engine.running.transactions import describe, run_in_transaction
 
 SYSTEM_ACTOR = "systeem:timer"
 
@@ -41,17 +44,27 @@ class FiredTimer:
 
 
 BATCH = 100
+TIMER_INCIDENT = "timer"
+# A case whose timer failed waits for a beheerder (retrying the incident) instead of failing every sweep.
+_CASES_WITH_TIMER_INCIDENT = (select(Incident.case_id)
+                              .where(Incident.kind == TIMER_INCIDENT, Incident.resolved_at.is_(None)))
+log = logging.getLogger("regie.timers")
 
 
-def _claim(session: Session, timer_id: int) -> bool:
-    """Claim one timer row for this transaction (PostgreSQL: skip it if another worker holds it).
+def _claim_case(session: Session, case_id: str) -> bool:
+    """Lock the case whose timer is due, or skip it while another transaction holds it.
 
-    SQLite has one writer at a time and the case's version column refuses a second
-    firing, so there is nothing to claim there.
+    The lock order is the case row first, then its timer rows (which the firing rewrites),
+    the same order every web request follows. A worker never locks a timer row first:
+    a worker holding a timer while waiting for its case, beside a request holding the
+    case while deleting that timer, was a deadlock. On PostgreSQL a case another worker
+    or request holds is skipped (`SKIP LOCKED`) and its timers come round again in the
+    next sweep; SQLite has one writer at a time and the case's version column refuses
+    a second firing.
     """
     if session.get_bind().dialect.name != "postgresql":
         return True
-    query = select(Timer.id).where(Timer.id == timer_id).with_for_update(skip_locked=True)
+    query = select(Case.id).where(Case.id == case_id).with_for_update(skip_locked=True)
     return session.execute(query).scalar_one_or_none() is not None
 
 
@@ -81,6 +94,35 @@ def fire_one(engine: "CaseStepper", session: Session, case_id: str, fire_at: dat
     return fired, min(upcoming) if upcoming else None
 
 
+def _fire_if_free(engine: "CaseStepper", session: Session, case_id: str,
+                  fire_at: datetime) -> tuple[list[FiredTimer], datetime | None] | None:
+    """Fire the case's due timers, or return None when another transaction holds the case."""
+    if not _claim_case(session, case_id):
+        return None
+    return fire_one(engine, session, case_id, fire_at)
+
+
+def _record_failure(engine: "CaseStepper", session_factory: sessionmaker, case_id: str, exc: Exception) -> None:
+    """Log a failed firing without personal data and make it an incident on the case."""
+    log.error("firing a timer of case %s failed: %s", case_id, describe(exc))
+    message = mask_bsn(f"Timer kon niet afgaan: {type(exc).__name__}: {exc}")[:1000]
+
+    def note(session: Session) -> None:
+        case = session.get(Case, case_id)
+        if case is None:
+            return
+        now = engine.now(session)
+        session.add(Incident(case_id=case.id, gemeente=case.gemeente, kind=TIMER_INCIDENT, message=message,
+                             created_at=now))
+        audit.record(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case=case,
+                     detail={"kind": TIMER_INCIDENT, "error": type(exc).__name__})
+
+    try:
+        run_in_transaction(session_factory, note)
+    except Exception as second:  # the database itself is failing; the worker's round reports it
+        log.error("recording the incident of case %s failed: %s", case_id, describe(second))
+
+
 def fire_due_timers(
     engine: "CaseStepper",
     *,
@@ -88,6 +130,7 @@ def fire_due_timers(
     until: datetime | None = None,
     on_fired: Callable[[FiredTimer], None] | None = None,
     limit: int | None = None,
+    on_failed: Callable[[str, Exception], None] | None = None,
 ) -> list[FiredTimer]:
     """Fire due timers up to `until` (default: now) in due order, one transaction per case.
 
@@ -105,6 +148,7 @@ def fire_due_timers(
             query = select(Timer.id, Timer.case_id, Timer.due_at).where(Timer.due_at <= horizon)
             if skip:
                 query = query.where(Timer.id.not_in(skip))
+            query = query.where(Timer.case_id.not_in(_CASES_WITH_TIMER_INCIDENT))
             rows = session.execute(query.order_by(Timer.due_at, Timer.id).limit(BATCH)).all()
         if not rows:
             break
@@ -119,13 +163,21 @@ def fire_due_timers(
             # SpiffWorkflow fires a timer only when its due time lies strictly before now.
             fire_at = max(now, due_at + timedelta(microseconds=1))
             try:
-                with session_factory.begin() as session:
-                    if not _claim(session, timer_id):
-                        continue
-                    batch, next_due = fire_one(engine, session, case_id, fire_at)
+                outcome = run_in_transaction(
+                    session_factory, lambda session: _fire_if_free(engine, session, case_id, fire_at))
             except (Conflict, StaleDataError):
+                skip.add(timer_id)  # someone else changed the case first; the next sweep looks again
+                continue
+            except Exception as exc:  # one case's failure must not stop the others' timers
+                _record_failure(engine, session_factory, case_id, exc)
+                if on_failed is not None:
+                    on_failed(case_id, exc)
                 skip.add(timer_id)
                 continue
+            if outcome is None:
+                skip.add(timer_id)  # the case is busy (another worker or a request); next sweep
+                continue
+            batch, next_due = outcome
             done_cases.add(case_id)
             if not batch:
                 skip.add(timer_id)

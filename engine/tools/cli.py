@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.errors import AppError, DeployRefused
+from engine.running.transactions import run_in_transaction
 
 app = typer.Typer(help="Regie: Wet inburgering 2021 process automation.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -105,9 +106,8 @@ def start(process_id: str, gemeente: str = typer.Option("demo"), data: Optional[
     """Start a case of the latest version of PROCESS_ID."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            case = rt.engine.start_case(session=session, process_id=process_id, gemeente=gemeente,
-                                        data=_json_arg(data, "--data"), actor=actor)
+        case = run_in_transaction(rt.session_factory, lambda session: rt.engine.start_case(
+            session=session, process_id=process_id, gemeente=gemeente, data=_json_arg(data, "--data"), actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Dossier {case.case_number} gestart ({case.id})")
@@ -153,9 +153,8 @@ def complete(task_id: str, data: Optional[str] = typer.Option(None, help="JSON o
     """Complete an open user task with form data."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            case = rt.engine.complete_task(session=session, task_id=task_id, data=_json_arg(data, "--data"),
-                                           actor=actor)
+        case = run_in_transaction(rt.session_factory, lambda session: rt.engine.complete_task(
+            session=session, task_id=task_id, data=_json_arg(data, "--data"), actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Taak afgerond in dossier {case.case_number}")
@@ -171,10 +170,9 @@ def message(name: str, message_id: str = typer.Option(..., "--id", help="Unique 
     bsn = bsn_file.read_text().strip() if bsn_file else None
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            outcome = rt.engine.send_message(session=session, name=name, message_id=message_id, actor=actor,
-                                             case_id=case, bsn=bsn, gemeente=gemeente,
-                                             payload=_json_arg(data, "--data"))
+        outcome = run_in_transaction(rt.session_factory, lambda session: rt.engine.send_message(
+            session=session, name=name, message_id=message_id, actor=actor, case_id=case, bsn=bsn,
+            gemeente=gemeente, payload=_json_arg(data, "--data")))
     except AppError as exc:
         _report_app_error(exc)
     if outcome.status == "refused":
@@ -234,9 +232,8 @@ def retry(incident_id: int, actor: str = typer.Option("beheerder", help=ACTOR_HE
 
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            [outcome] = retry_incidents(rt.engine, session=session, incident_ids=[incident_id], actor=actor,
-                                        gemeente=None)
+        [outcome] = run_in_transaction(rt.session_factory, lambda session: retry_incidents(
+            rt.engine, session=session, incident_ids=[incident_id], actor=actor, gemeente=None))
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Dossier {outcome.case_number or '-'}: {outcome.message}")
@@ -249,8 +246,8 @@ def migrate(case_id: str, actor: str = typer.Option("beheerder", help=ACTOR_HELP
     """Move a case to the latest version of its process when that is safe."""
     rt = _runtime()
     try:
-        with rt.session_factory.begin() as session:
-            result = rt.engine.migrate_case(session=session, case_id=case_id, actor=actor)
+        result = run_in_transaction(rt.session_factory, lambda session: rt.engine.migrate_case(
+            session=session, case_id=case_id, actor=actor))
     except AppError as exc:
         _report_app_error(exc)
     if result.migrated:
@@ -336,10 +333,20 @@ def scenario(files: list[Path]) -> None:
 
 
 @app.command()
-def worker(once: bool = typer.Option(False, help="Do one round and stop.")) -> None:
+def worker(once: bool = typer.Option(False, help="Do one round and stop."),
+           health: bool = typer.Option(False, help="Exit 0 when a worker on this host beat recently (health check)."),
+           max_age: int = typer.Option(300, help="With --health: the oldest heartbeat (seconds) still healthy.")) -> None:
     """Fire due timers and run queued work on the real clock, until stopped."""
-    from engine.running.worker import run_worker
+    from engine.running.worker import healthy, run_worker
 
+    if health:
+        from datetime import timedelta
+
+        rt = _runtime()
+        with rt.session_factory() as session:
+            if not healthy(session, within=timedelta(seconds=max_age)):
+                _fail(f"no worker on this host wrote a heartbeat in the last {max_age} s")
+        return
     run_worker(_runtime(), once=once, out=console)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
 
 from engine.db.session import transaction
+from engine.running.models import WorkerHeartbeat
 from engine.outbox.handlers import OutboxMessage
 from tests.api.conftest import NOW, PASSWORD, start_case
 from tests.beheer.conftest import case_past_first_step, deploy_v2, failing_incident, rejected_letter_incident
@@ -138,13 +138,18 @@ def test_outbox_and_workers(page, server, runtime):
     shot(page, "beheer-09-uitgaand")
 
     page.goto(f"{server}/beheer/workers")
-    assert page.get_by_text("Workers melden zich in deze installatie nog niet aan").is_visible()
+    assert page.get_by_text("Er heeft zich nog geen worker gemeld").is_visible()
+    wall = datetime.now(timezone.utc)
     with transaction(runtime.session_factory) as session:
-        session.execute(text("CREATE TABLE workers (name VARCHAR(100) PRIMARY KEY, last_heartbeat TIMESTAMP)"))
-        session.execute(text("INSERT INTO workers VALUES ('worker-1', :at)"), {"at": NOW - timedelta(minutes=1)})
+        session.add(WorkerHeartbeat(name="worker-1", host="app-1", pid=41, started_at=wall - timedelta(hours=2),
+                                    last_heartbeat=wall - timedelta(seconds=20)))
+        session.add(WorkerHeartbeat(name="worker-2", host="app-2", pid=42, started_at=wall - timedelta(days=1),
+                                    last_heartbeat=wall - timedelta(hours=3), last_error="TimeoutError",
+                                    last_error_at=wall - timedelta(hours=3)))
     page.reload()
-    row = page.get_by_role("row").filter(has_text="worker-1")
-    assert "2 maart 2026" in row.inner_text()
+    assert "actief" in page.get_by_role("row").filter(has_text="worker-1").inner_text()
+    stuck = page.get_by_role("row").filter(has_text="worker-2").inner_text()
+    assert "geen teken van leven" in stuck and "TimeoutError" in stuck
     shot(page, "beheer-10-workers")
 
 
