@@ -11,7 +11,7 @@ from alembic import op
 import engine.db.base
 
 revision = '20261202_i9run'
-down_revision = '0001'
+down_revision = 'i15_cohorts'
 branch_labels = None
 depends_on = None
 
