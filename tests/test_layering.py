@@ -29,6 +29,10 @@ def _python_files(folder: str) -> list[Path]:
 def test_engine_never_imports_web_code(path: Path):
     bad = {n for n in _imports(path) if n.split(".")[0] in {"fastapi", "starlette", "api", "uvicorn"}}
     allowed = {"uvicorn"} if path.name == "cli.py" else set()
+    if path.relative_to(REPO).as_posix() == "engine/tools/cli.py":
+        # `regie duo-sim` starts the DUO/BRP simulator, a web app by nature (api/simulators), with a
+        # lazy import inside that one command; nothing else in the engine may reach into api/.
+        allowed |= {"api.simulators.cli"}
     assert not (bad - allowed), f"{path.relative_to(REPO)} imports {sorted(bad - allowed)}"
 
 

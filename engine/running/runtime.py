@@ -29,7 +29,8 @@ class Runtime:
 def default_handlers() -> HandlerRegistry:
     """Register the service-task topics Regie ships: letter, duo, notify."""
     from engine.letters.handler import letter_handler
-    from engine.outbox.handlers import duo_handler, notify_handler
+    from engine.duo.outbox import duo_handler
+    from engine.outbox.handlers import notify_handler
 
     registry = HandlerRegistry()
     registry.register("letter", letter_handler)
@@ -58,5 +59,9 @@ def build_runtime(settings: Settings | None = None, *, handlers: HandlerRegistry
         upgrade_database(db)
     clock = SystemClock() if settings.clock == "system" else DatabaseClock()
     registry = handlers or default_handlers()
-    return Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
-                   engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)
+    runtime = Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
+                      engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)
+    from engine.duo.service import connect  # DUO outbox delivery after commit (engine/duo)
+
+    connect(runtime)
+    return runtime

@@ -364,6 +364,16 @@ def bench(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
         sys.stdout.write(json.dumps(figures) + "\n")
 
 
+@app.command("duo-sim", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+             add_help_option=False)
+def duo_sim(ctx: typer.Context) -> None:
+    """The DUO and BRP simulator: `regie duo-sim serve`, `regie duo-sim stuur SS131 --naam …` (see --help)."""
+    # The simulator is a web app (api/simulators); loaded only for this command (see tests/test_layering.py).
+    from api.simulators.cli import main as simulator
+
+    simulator(list(ctx.args))
+
+
 def _mount_optional() -> None:
     from engine.dmn.cli import dmn_app
 
