@@ -24,8 +24,8 @@ from engine.running.handlers import HandlerError, ServiceCall, Wait
 
 PIP_MESSAGES = frozenset({"pip", "pip_gewijzigd"})
 ROUTE_CODE = {v: k for k, v in LEERROUTE.items()}
-PENDING_FLAG = "duo_outbox_pending"
-CONNECTED_FLAG = "duo_connected"  # set on every session of a runtime with a DUO connection
+# Every session of a runtime with a DUO connection carries its DuoService here (engine/duo/service.py).
+SERVICE_KEY = "duo_service"
 PLACEHOLDER_OIN = "0" * 20
 
 
@@ -70,10 +70,11 @@ def duo_handler(call: ServiceCall) -> Any:
         raise HandlerError(f"Het PIP voor DUO staat al op {row.status}")
     row.bsn, row.inhoud, row.status, row.reden, row.bijgewerkt_op = bsn, body, WACHTRIJ, None, call.now
     call.session.flush()
-    if not call.session.info.get(CONNECTED_FLAG):
+    service = call.session.info.get(SERVICE_KEY)
+    if service is None:
         # No DUO connection in this installation: the PIP waits in the outbox (visible to the
         # beheerder) and the klantreis goes on; a sender configured later still delivers it.
         row.reden = "Geen DUO-koppeling ingesteld (REGIE_DUO_URL)"
         return {f"duo_{kind}_gemeld_op": call.now.date().isoformat(), "duo_pip_status": "in de wachtrij voor DUO"}
-    call.session.info[PENDING_FLAG] = True
+    call.after_commit.append(service.deliver_pending)
     return Wait("Wacht op ontvangst door DUO")

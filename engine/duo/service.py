@@ -8,15 +8,14 @@ worker when fetching failed.
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from engine.brp.client import BrpClient, BrpSettings
 from engine.db.models import Gemeente
 from engine.duo.client import DuoClient, DuoSettings
 from engine.duo.models import IN, MISLUKT, ONTVANGEN, DuoBericht
 from engine.duo.notifications import NotificationProcessor, pending
-from engine.duo.outbox import CONNECTED_FLAG, PENDING_FLAG
+from engine.duo.outbox import SERVICE_KEY
 from engine.duo.sender import DuoSender
 
 MAX_FETCH_ATTEMPTS = 10
@@ -96,22 +95,17 @@ class DuoService:
             return 0
         return self.sender.deliver_pending()
 
-    def _after_commit(self, session: Session) -> None:
-        if session.info.pop(PENDING_FLAG, False):
-            self.deliver_pending()
-
     def work(self) -> dict[str, int]:
         """Do one round for the worker: send the outbox, process notifications."""
         return {"duo_verstuurd": self.deliver_pending(), "duo_notificaties": self.process_pending()}
 
 
 def connect(rt) -> DuoService:
-    """Return the DUO service of a runtime, creating it (and its after-commit delivery) once."""
+    """Return the DUO service of a runtime, creating it once; with a connection, sessions carry it."""
     service = getattr(rt, "_duo_service", None)
     if service is None:
         service = DuoService(rt)
         rt._duo_service = service
-        event.listen(rt.session_factory, "after_commit", service._after_commit)
         if service.configured:
-            rt.session_factory.configure(info={CONNECTED_FLAG: True})
+            rt.session_factory.configure(info={SERVICE_KEY: service})
     return service

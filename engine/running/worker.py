@@ -25,7 +25,10 @@ def run_round(rt: Runtime) -> dict[str, int]:
                 converted = convert_pending_pdfs(session=session, limit=20) or 0
     except ImportError:
         converted = 0
-    return {"timers": len(fired), "pdfs": int(converted)}
+    from engine.duo.service import connect  # DUO: send the outbox, process notifications (engine/duo)
+
+    duo = connect(rt).work() if connect(rt).configured else {}
+    return {"timers": len(fired), "pdfs": int(converted), **duo}
 
 
 def run_worker(rt: Runtime, *, once: bool = False, out=None) -> None:
