@@ -71,7 +71,7 @@ def duo_handler(call: ServiceCall) -> Any:
     row.bsn, row.inhoud, row.status, row.reden, row.bijgewerkt_op = bsn, body, WACHTRIJ, None, call.now
     call.session.flush()
     service = call.session.info.get(SERVICE_KEY)
-    if service is None:
+    if service is None or not service.configured:
         # No DUO connection in this installation: the PIP waits in the outbox (visible to the
         # beheerder) and the klantreis goes on; a sender configured later still delivers it.
         row.reden = "Geen DUO-koppeling ingesteld (REGIE_DUO_URL)"

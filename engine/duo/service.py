@@ -106,6 +106,6 @@ def connect(rt) -> DuoService:
     if service is None:
         service = DuoService(rt)
         rt._duo_service = service
-        if service.configured:
+        if service.configured or rt.settings.brp_url:
             rt.session_factory.configure(info={SERVICE_KEY: service})
     return service

@@ -29,11 +29,12 @@ class Runtime:
 def default_handlers() -> HandlerRegistry:
     """Register the service-task topics Regie ships: letter, duo, notify."""
     from engine.letters.handler import letter_handler
+    from engine.brp.letters import with_brp_address
     from engine.duo.outbox import duo_handler
     from engine.outbox.handlers import notify_handler
 
     registry = HandlerRegistry()
-    registry.register("letter", letter_handler)
+    registry.register("letter", with_brp_address(letter_handler))
     registry.register("duo", duo_handler)
     registry.register("notify", notify_handler)
     return registry
