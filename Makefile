@@ -33,6 +33,7 @@ system-deps:
 
 run: install
 	$(BIN)/regie db upgrade
+	$(BIN)/regie duo-sim serve --background --port $(DUO_SIM_PORT) --regie http://$(HOST):$(PORT)/duo/v1/notificaties
 	$(BIN)/regie demo
 	@echo "Regie: open http://$(HOST):$(PORT)/ (demo accounts in README.md)"
 	$(BIN)/regie serve --host $(HOST) --port $(PORT)
@@ -49,3 +50,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
+
+# `make run` talks to the DUO/BRP simulator (regie duo-sim) instead of DUO and the BRP; the
+# OINs are the simulator's fictitious ones (README "Aansluiten op DUO").
+DUO_SIM_PORT ?= 8001
+run: export REGIE_DUO_URL ?= http://127.0.0.1:$(DUO_SIM_PORT)/v1
+run: export REGIE_DUO_OIN ?= 00000099000000000001
+run: export REGIE_DUO_TOKEN ?= duo-sim-token
+run: export REGIE_BRP_URL ?= http://127.0.0.1:$(DUO_SIM_PORT)/brp

@@ -120,8 +120,7 @@ class Contract:
     def request_problems(self, exchange: Exchange) -> list[str]:
         """Return what is wrong with a request (empty when it matches the document)."""
         request = self._request(exchange)
-        result = self.api.unmarshal_request(request)
-        problems = _problem_texts(result.errors)
+        problems = _problem_texts(self.api.iter_request_errors(request))
         if not problems and request.body:
             problems = self._discriminated(self._request_schema(exchange), json.loads(request.body))
         return problems
@@ -130,8 +129,7 @@ class Contract:
                           content_type: str = "application/json") -> list[str]:
         """Return what is wrong with a response to `exchange` (empty when it matches)."""
         response = _Response(status, content_type, Headers(dict(headers)), body or b"")
-        result = self.api.unmarshal_response(self._request(exchange), response)
-        problems = _problem_texts(result.errors)
+        problems = _problem_texts(self.api.iter_response_errors(self._request(exchange), response))
         if not problems and body and content_type.startswith("application/json"):
             problems = self._discriminated(self._response_schema(exchange, status), json.loads(body))
         return problems

@@ -69,10 +69,13 @@ def receive(*, session: Session, bericht_id: str, gemeente: str, body: dict[str,
 class NotificationProcessor:
     """Acts on stored notifications with a DUO client and (optionally) a BRP client."""
 
-    def __init__(self, *, engine, duo: DuoClient, brp: BrpClient | None) -> None:
+    def __init__(self, *, engine, duo: DuoClient, brp: BrpClient | None,
+                 gemeente_data: dict[str, Any] | None = None) -> None:
         self.engine = engine
         self.duo = duo
         self.brp = brp
+        # What the gemeente itself knows of the person (e.g. bijstand, Participatiewet) for a new case.
+        self.gemeente_data = gemeente_data or {}
 
     def process(self, *, session: Session, bericht: DuoBericht) -> None:
         """Do what the gebeurtenis asks; record the outcome on the stored notification."""
@@ -146,7 +149,7 @@ class NotificationProcessor:
         doelgroep = self.duo.doelgroep(bsn)
         notified = _registered_on(bericht, now)
         data: dict[str, Any] = {
-            "bsn": bsn, "taal": "nl", "tolk_nodig": False, "bijstand": False, "boetes": [],
+            "bsn": bsn,
             "doelgroep": g.DOELGROEP_CODE.get(doelgroep.get("indeling"), "gezinsmigrant"),
             "datum_plicht": plicht.get("datumKennisgevingInburgeringsplicht") or plicht.get("begindatum") or notified,
             "duo_gebeurtenis": gebeurtenis.id,
@@ -167,7 +170,9 @@ class NotificationProcessor:
             data["leerroute"] = g.LEERROUTE.get(vorige.get("pip", {}).get("leerroute"))
             data["leerroute_vorige_gemeente"] = data["leerroute"]
             data.update(self._termijn(bsn, required=False))
-        return {k: v for k, v in data.items() if v is not None}
+        # Until the intake says otherwise: Dutch letters, no interpreter, no bijstand, no fines yet.
+        defaults = {"taal": "nl", "tolk_nodig": False, "bijstand": False, "boetes": []}
+        return {**defaults, **self.gemeente_data, **{k: v for k, v in data.items() if v is not None}}
 
     def _termijn(self, bsn: str, *, required: bool = True) -> dict[str, Any]:
         try:

@@ -285,7 +285,7 @@ def create_sim_app(store: SimStore, settings: SimSettings | None = None) -> Fast
     @app.get("/_sim/log")
     def request_log():
         """Return the requests Regie made, with the contract problems found (no BSNs)."""
-        return store.data["log"]
+        return store.log_entries
 
     return app
 

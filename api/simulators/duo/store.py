@@ -32,9 +32,11 @@ class SimStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.lock = threading.RLock()
-        self.data: dict[str, Any] = {"personen": {}, "log": [], "storing": False}
+        self.data: dict[str, Any] = {"personen": {}, "storing": False}
+        self.log_entries: list[dict[str, Any]] = []
         if path is not None and path.exists():
             self.data.update(json.loads(path.read_text(encoding="utf-8")))
+            self.data.pop("log", None)
 
     def save(self) -> None:
         """Write the store to its file (if any)."""
@@ -100,11 +102,10 @@ class SimStore:
             self.save()
 
     def log(self, entry: dict[str, Any]) -> None:
-        """Remember a request Regie made and whether it matched DUO's documents."""
+        """Remember a request Regie made and whether it matched DUO's documents (in memory only)."""
         with self.lock:
-            self.data["log"].append(entry)
-            del self.data["log"][:-1000]
-            self.save()
+            self.log_entries.append(entry)
+            del self.log_entries[:-5000]
 
 
 def _nothing(person, data, on) -> None:
