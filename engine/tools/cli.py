@@ -259,6 +259,8 @@ def gemeente(code: str = typer.Argument(..., help="Gemeente code, e.g. 0268 or d
              naam: Optional[str] = typer.Option(None, help="Name (creates the gemeente when new)."),
              zet: list[str] = typer.Option([], "--zet", help="Policy variable as name=json-value, e.g. "
                                            "brugklas_statushouders=false (repeatable)."),
+             oin: Optional[str] = typer.Option(None, help="The gemeente's OIN (20 digits): DUO's `doel` and our "
+                                               "`bron` in the DUO exchange."),
              actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
     """Create a gemeente or change its local policy variables; prints the result."""
     from engine import audit
@@ -286,6 +288,12 @@ def gemeente(code: str = typer.Argument(..., help="Gemeente code, e.g. 0268 or d
             row.naam = naam
         settings = dict(row.settings or {})
         settings["variabelen"] = {**settings.get("variabelen", {}), **changes}
+        if oin is not None:
+            if len(oin) != 20 or not oin.isdigit():
+                _fail(f"--oin {oin!r}: an OIN has 20 digits")
+            settings["oin"] = oin
+            audit.record(session=session, actor=actor, action="settings", at=rt.clock.now(session), gemeente=code,
+                         detail={"oin": oin})
         row.settings = settings
         session.flush()
         if changes:

@@ -28,6 +28,7 @@ from engine.running.runtime import build_runtime
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 TOKEN = "test-duo-token"
+PASSWORD = "geheim-wachtwoord-1"
 _counter = iter(range(1, 10_000))
 
 
@@ -86,6 +87,11 @@ class World:
             session.add(Gemeente(code="demo", naam="Gemeente Voorbeeldstad", settings={"oin": SIM_GEMEENTE_OIN}))
             self.rt.clock.set(session, NOW)
             self.rt.engine.deploy(session=session, files=files, actor="test")
+            from engine.access.accounts import create_user
+
+            for username, roles in (("bea", ["beheerder"]), ("anna", ["consulent"])):
+                create_user(session=session, username=username, password=PASSWORD, display_name=username,
+                            gemeente="demo", roles=roles, groups=["consulent"])
         self.sim_app = create_sim(tmp / "duo-sim.json", f"{self.regie_url}/duo/v1/notificaties", TOKEN)
         self.servers = [Served(create_app(self.rt), self.regie_port), Served(self.sim_app, self.sim_port)]
         self.http = httpx.Client(timeout=30)
