@@ -16,6 +16,7 @@ from typing import Callable
 import httpx
 
 from engine.contract.openapi import Contract, Exchange, load_contract
+from engine.duo.client import quiet_http_logging
 
 SPEC = Path(__file__).resolve().parent / "specs" / "BRP-Personen.openapi.yaml"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -81,6 +82,7 @@ class BrpClient:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self._sleep = sleep
+        quiet_http_logging()
         headers = {settings.api_key_header: settings.api_key} if settings.api_key else {}
         self._http = httpx.Client(base_url=settings.base_url.rstrip("/"), timeout=settings.timeout,
                                   headers=headers, transport=transport)

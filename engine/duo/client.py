@@ -11,6 +11,7 @@ logged or put in an error message.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ class DuoClient:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self._sleep = sleep
+        quiet_http_logging()
         self._http = httpx.Client(base_url=settings.base_url.rstrip("/"), timeout=settings.timeout,
                                   cert=settings.cert, transport=transport)
 
@@ -178,6 +180,14 @@ class DuoClient:
             if attempt < self.settings.retries:
                 self._sleep(self.settings.backoff * 2 ** (attempt - 1))
         raise DuoUnavailable(f"DUO niet bereikbaar na {self.settings.retries} pogingen ({last})")
+
+
+def quiet_http_logging() -> None:
+    """Keep httpx from logging request URLs at INFO: DUO's URLs hold the BSN (never in logs)."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
 
 
 def _reasons(response: httpx.Response) -> list[str]:

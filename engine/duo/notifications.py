@@ -139,7 +139,7 @@ class NotificationProcessor:
                   now: datetime) -> None:
         audit.record(session=session, actor=ACTOR, action="duo_gebeurtenis", at=now, case=case,
                      detail={"gebeurtenisId": gebeurtenis.id, "omschrijving": gebeurtenis.omschrijving,
-                             "berichtId": bericht.bericht_id})
+                             "berichtId": bericht.bericht_id, "task": f"{gebeurtenis.id} {gebeurtenis.omschrijving}"})
 
     def _start_data(self, bericht: DuoBericht, gebeurtenis: g.Gebeurtenis, now: datetime) -> dict[str, Any]:
         bsn = bericht.bsn

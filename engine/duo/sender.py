@@ -95,7 +95,8 @@ class DuoSender:
                 return
             if status == ONTVANGEN_DOOR_DUO:
                 audit.record(session=session, actor=ACTOR, action="duo_ontvangen", at=now, case=case,
-                             element_id=row.element_id, detail={"soort": row.soort, "status": "ontvangen door DUO"})
+                             element_id=row.element_id, detail={"soort": row.soort, "status": "ontvangen door DUO",
+                                     "task": "PIP" if row.soort == "pip" else "gewijzigd PIP"})
                 try:
                     self.engine.complete_service_task(session=session, case_id=case.id, task_id=row.task_id, actor=ACTOR,
                                                       data={f"duo_{row.soort}_gemeld_op": now.date().isoformat(),
