@@ -47,16 +47,40 @@ def start_through_duo(rt, *, sim: str, gemeente: str, data: dict[str, Any], at: 
               "postcode": postcode, "woonplaats": data.get("woonplaats", "Voorbeeldstad"), "gemeente_oin": DEMO_OIN}
     with httpx.Client(timeout=10) as http:
         http.post(f"{sim}/_sim/personen", json=person).raise_for_status()
+    case_id, reden = _notify(rt, sim=sim, gemeente=gemeente, gebeurtenis="SS139", bsn=data["bsn"], values={}, at=at,
+                             gemeente_data={k: v for k, v in data.items() if k not in FROM_PARTNERS})
+    if case_id is None:
+        raise RuntimeError(f"DUO-notificatie niet verwerkt: {reden}")
+    return case_id
+
+
+# Scenario messages that DUO sends in real life, and the gebeurtenis the simulator makes of them.
+DUO_MESSAGES = {"duo_lbt_uitslag": "SS131", "duo_examenuitslag": "SS199"}
+
+
+def message_through_duo(rt, *, sim: str, gemeente: str, bsn: str, name: str, data: dict[str, Any],
+                        at: datetime) -> None:
+    """Let the simulator register a scenario's DUO message as a gebeurtenis and process its notification."""
+    if name == "duo_lbt_uitslag":
+        values = {"uitslag": data.get("lbt_uitslag", "onbekend"), "datum": data.get("lbt_datum") or at.date().isoformat()}
+        if data.get("lbt_score") is not None:
+            values["score"] = float(data["lbt_score"])
+    else:
+        values = {"onderdelen": ["KNM", "LE", "LU", "SC", "SP"], "datum": data.get("examen_datum") or at.date().isoformat(),
+                  "resultaat": "Geslaagd" if data.get("examen_behaald") else "Gezakt"}
+    _notify(rt, sim=sim, gemeente=gemeente, gebeurtenis=DUO_MESSAGES[name], bsn=bsn, values=values, at=at)
+
+
+def _notify(rt, *, sim: str, gemeente: str, gebeurtenis: str, bsn: str, values: dict, at: datetime,
+            gemeente_data: dict[str, Any] | None = None):
+    with httpx.Client(timeout=10) as http:
         notification = http.post(f"{sim}/_sim/gebeurtenissen", json={
-            "gebeurtenisId": "SS139", "bsn": data["bsn"], "deliver": False,
+            "gebeurtenisId": gebeurtenis, "bsn": bsn, "deliver": False, "data": values,
             "registratieDatumTijd": at.isoformat().replace("+00:00", "Z")}).json()
     service = connect(rt)
     with rt.session_factory.begin() as session:
         row = receive(session=session, bericht_id=notification["headers"]["berichtId"], gemeente=gemeente,
                       body=notification["body"], now=rt.clock.now(session)).bericht
-        processor = NotificationProcessor(engine=rt.engine, duo=service.client_for(gemeente), brp=service.brp(),
-                                          gemeente_data={k: v for k, v in data.items() if k not in FROM_PARTNERS})
-        processor.process(session=session, bericht=row)
-        if row.case_id is None:
-            raise RuntimeError(f"DUO-notificatie niet verwerkt: {row.reden}")
-        return row.case_id
+        NotificationProcessor(engine=rt.engine, duo=service.client_for(gemeente), brp=service.brp(),
+                              gemeente_data=gemeente_data).process(session=session, bericht=row)
+        return row.case_id, row.reden

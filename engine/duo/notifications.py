@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -192,7 +193,9 @@ class NotificationProcessor:
             if not resultaten:
                 raise Invalid("DUO heeft nog geen uitslag van de leerbaarheidstoets")
             laatste = resultaten[-1]
-            return {"lbt_uitslag": g.LBT_UITSLAG[laatste["resultaat"]], "lbt_score": laatste["behaaldeScore"],
+            # DUO writes the score the Dutch way ("62,50"); the case keeps a number, as the LBT form does.
+            score = Decimal(laatste["behaaldeScore"].replace(",", "."))
+            return {"lbt_uitslag": g.LBT_UITSLAG[laatste["resultaat"]], "lbt_score": score,
                     "lbt_datum": laatste["datumAfname"]}
         if kind == g.TERMIJN:
             return self._termijn(bsn)

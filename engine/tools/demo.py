@@ -206,6 +206,7 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
 def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> datetime | None:
     """Play a persona's steps until it has to wait; return when it continues (or None)."""
     from engine.bpmn.tasktree import parse_until
+    from engine.duo.demo import DUO_MESSAGES, message_through_duo
     from engine.db.models import UserTask
     from engine.letters.flow import approve
     from engine.letters.models import Letter
@@ -245,6 +246,9 @@ def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> da
                     else:
                         rt.engine.claim_task(session=session, task_id=task.id, user=arg.get("as", DEFAULT_ACTOR),
                                              actor=arg.get("as", DEFAULT_ACTOR))
+                elif kind == "message" and sim and arg["name"] in DUO_MESSAGES:
+                    message_through_duo(rt, sim=sim, gemeente=DEMO_GEMEENTE, bsn=persona.data["bsn"],
+                                        name=arg["name"], data=arg.get("data") or {}, at=now)
                 elif kind == "message":
                     rt.engine.send_message(session=session, name=arg["name"], message_id=str(uuid.uuid4()),
                                            actor="systeem:duo", case_id=persona.case_id, payload=arg.get("data") or {})

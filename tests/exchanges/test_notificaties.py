@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -118,7 +119,7 @@ def test_ss131_puts_the_lbt_result_on_the_case(world):
     assert row.status == VERWERKT, row.reden
     variables = _variables(world, case)
     assert (variables["lbt_uitslag"], variables["lbt_score"], variables["lbt_datum"]) == \
-        ("niet_haalbaar", "31,50", "2026-03-03")
+        ("niet_haalbaar", Decimal("31.50"), "2026-03-03")
 
 
 def test_termijn_doelgroep_pause_resume_and_end(world):
