@@ -207,3 +207,23 @@ def test_zero_contract_violations_in_what_regie_asked(world):
     assert [e for e in log if e["problems"]] == []
     assert {e["spec"] for e in log} >= {"Inburgeringsplicht.openapi.yml", "BRP-Personen.openapi.yaml",
                                          "Leerbaarheidstoets.openapi.yml", "Inburgeringstermijn.openapi.yml"}
+
+
+def test_duo_is_recognised_by_its_client_certificate_and_or_token():
+    from starlette.requests import Request
+
+    from api.duo.notificaties import authenticated
+    from engine.config import Settings
+
+    def request(**headers) -> Request:
+        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        return Request({"type": "http", "method": "POST", "path": "/duo/v1/notificaties", "headers": raw})
+
+    cert = Settings(duo_client_cert_header="X-SSL-Client-SHA256", duo_client_cert_fingerprint="AB:CD:EF")
+    assert authenticated(request(**{"X-SSL-Client-SHA256": "abcdef"}), cert)
+    assert not authenticated(request(**{"X-SSL-Client-SHA256": "abcde0"}), cert)
+    assert not authenticated(request(), cert)
+    both = Settings(duo_client_cert_header="X-SSL-Client-SHA256", duo_client_cert_fingerprint="abcdef", duo_token="t")
+    assert not authenticated(request(**{"X-SSL-Client-SHA256": "abcdef"}), both)        # every proof must hold
+    assert authenticated(request(**{"X-SSL-Client-SHA256": "abcdef", "Authorization": "Bearer t"}), both)
+    assert not authenticated(request(**{"Authorization": "Bearer t"}), Settings())        # nothing configured: closed

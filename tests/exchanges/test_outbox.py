@@ -104,3 +104,23 @@ def test_regie_refuses_a_pip_that_breaks_duos_rules_before_sending(world):
     tasks, incidents = _open(world, case_id)
     assert "A2 kan niet bij de onderwijsroute" in incidents[0].message
     assert len(_pip_posts(world)) == before
+
+
+def test_the_client_writes_map_pvt_and_zroute_results_and_reads_duos_refusal(world):
+    from engine.duo.client import DuoRefused
+
+    client = connect(world.rt).client_for("demo")
+    without_pip = world.persoon()
+    try:
+        client.put_pvt(without_pip, {"datumOndertekeningPvt": "2026-03-01"})
+    except DuoRefused as exc:
+        assert exc.reasons == ["Uw gemeente heeft geen actueel PIP voor deze persoon"]
+    else:
+        raise AssertionError("DUO should refuse a PVT date without a PIP")
+    with_pip = world.persoon()
+    _start(world, with_pip)                                          # the PIP goes to DUO first
+    client.put_pvt(with_pip, {"datumOndertekeningPvt": "2026-03-01", "verwijtbaar": "Nee"})
+    client.put_map(with_pip, {"datumEindgesprekMap": "2026-03-01"})
+    client.put_zroute(with_pip, {"datumAfrondingZroute": "2026-03-02"})
+    writes = [e for e in world.sim_log() if e.get("spec") == "MAP-PVT-Zroute.openapi.yml"]
+    assert [e["status"] for e in writes][-3:] == [200, 200, 200] and not any(e["problems"] for e in writes)
