@@ -40,3 +40,14 @@ def test_a_consulent_may_not_see_the_exchanges(world):
     client, _ = _browser(world, "anna")
     assert client.get("/beheer/duo").status_code == 403
     client.close()
+
+
+def test_the_case_page_shows_that_duo_received_the_pip(world):
+    from tests.exchanges.test_outbox import _start
+
+    case_id = _start(world, world.persoon())
+    client, _ = _browser(world, "bea")
+    page = client.get(f"/zaken/{case_id}")
+    assert page.status_code == 200
+    assert "PIP bij DUO</dt><dd>ontvangen door DUO" in page.text
+    client.close()
