@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -71,12 +72,12 @@ def bsn(seed: int) -> str:
 class World:
     """Regie, the simulator, and helpers to play DUO and look at Regie's database."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, database_url: str | None = None) -> None:
         self.regie_port, self.sim_port = free_port(), free_port()
         self.regie_url = f"http://127.0.0.1:{self.regie_port}"
         self.sim_url = f"http://127.0.0.1:{self.sim_port}"
         settings = Settings(
-            database_url=f"sqlite:///{tmp / 'regie.sqlite'}", clock="database", secret_key="test-secret",
+            database_url=database_url or f"sqlite:///{tmp / 'regie.sqlite'}", clock="database", secret_key="test-secret",
             duo_url=f"{self.sim_url}/v1", duo_oin=SIM_DUO_OIN, duo_token=TOKEN, brp_url=f"{self.sim_url}/brp",
             duo_retries=3, duo_backoff_seconds=0.01, duo_timeout_seconds=5, coa_token="test-coa-token")
         self.rt = build_runtime(settings)
@@ -145,3 +146,25 @@ def world(tmp_path_factory):
     w = World(tmp_path_factory.mktemp("exchanges"))
     yield w
     w.close()
+
+
+@pytest.fixture(scope="module")
+def pg_world(tmp_path_factory):
+    """The same on PostgreSQL (a schema of its own), when PostgreSQL answers."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import POSTGRES_URL, postgres_available
+
+    if not postgres_available():
+        pytest.skip("PostgreSQL not reachable")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    w = World(tmp_path_factory.mktemp("exchanges_pg"), f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}")
+    yield w
+    w.close()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
