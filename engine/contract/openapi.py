@@ -143,7 +143,7 @@ class Contract:
     # -- discriminators ------------------------------------------------------------------
     def _operation(self, exchange: Exchange) -> dict | None:
         for template, item in self.document.get("paths", {}).items():
-            if _path_matches(template, exchange.path):
+            if path_matches(template, exchange.path):
                 return item.get(exchange.method.lower())
         return None
 
@@ -204,7 +204,8 @@ class Contract:
                 self._walk(schema["items"], item, where + [i], problems, seen)
 
 
-def _path_matches(template: str, path: str) -> bool:
+def path_matches(template: str, path: str) -> bool:
+    """Tell whether a concrete path fits a document's path template (/personen/{bsn}/PIP)."""
     left, right = template.strip("/").split("/"), path.strip("/").split("/")
     return len(left) == len(right) and all(
         t == p or (t.startswith("{") and t.endswith("}")) for t, p in zip(left, right))

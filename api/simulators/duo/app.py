@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.simulators.duo.store import SIM_DUO_OIN, SIM_GEMEENTE_OIN, SIM_GEMEENTECODE, SimError, SimStore
-from engine.contract.openapi import Exchange, _path_matches
+from engine.contract.openapi import Exchange, path_matches
 from engine.duo.client import SPECS, duo_contract
 
 log = logging.getLogger(__name__)
@@ -45,12 +45,12 @@ def _operation(path: str, method: str):
     for name in SPEC_NAMES:
         contract = duo_contract(name)
         for template, item in contract.document["paths"].items():
-            if method in item and _path_matches(template, path):
+            if method in item and path_matches(template, path):
                 return contract, template
     return None, None
 
 
-def _pip_refusals(person: dict, pip: dict, bron: str, gemeenten: dict[str, str]) -> list[str]:
+def _pip_refusals(person: dict, pip: dict, bron: str) -> list[str]:
     """Return README-DUO's reasons to refuse this PIP (empty when DUO registers it)."""
     reasons = []
     dagtekening = pip["dagtekeningPip"]
@@ -218,7 +218,7 @@ def create_sim_app(store: SimStore, settings: SimSettings | None = None) -> Fast
             person = store.persoon(bsn)
             if person is None:
                 return Response(status_code=404)
-            reasons = _pip_refusals(person, pip, request.headers["bron"], settings.gemeenten)
+            reasons = _pip_refusals(person, pip, request.headers["bron"])
             if reasons:
                 return JSONResponse([{"fouttekst": r} for r in reasons], status_code=403)
             registered = {"gemeentecode": settings.gemeenten[request.headers["bron"]], "pip": pip}
