@@ -36,10 +36,12 @@ system-deps:
 
 run: install system-deps
 	$(BIN)/regie db upgrade
+	$(BIN)/regie duo-sim serve --background --port $(DUO_SIM_PORT) --regie http://$(HOST):$(PORT)/duo/v1/notificaties
 	$(BIN)/regie demo
 	@echo "Regie: open http://$(HOST):$(PORT)/ (demo accounts in README.md); the worker fires timers and makes PDFs"
-	@# One foreground command: the worker runs beside the web app; Ctrl-C (or the app ending) stops both.
-	@$(BIN)/regie worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
+	@# One foreground command: the worker runs beside the web app; Ctrl-C (or the app ending) stops both and the DUO simulator.
+	@$(BIN)/regie worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker; kill $$(cat var/duo-sim.pid 2>/dev/null) 2>/dev/null' INT TERM EXIT; \
 	  $(BIN)/regie serve --host $(HOST) --port $(PORT)
 
 test: install system-deps
@@ -61,3 +63,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
+
+# `make run` talks to the DUO/BRP simulator (regie duo-sim) instead of DUO and the BRP; the
+# OINs are the simulator's fictitious ones (README "Aansluiten op DUO").
+DUO_SIM_PORT ?= 8001
+run: export REGIE_DUO_URL ?= http://127.0.0.1:$(DUO_SIM_PORT)/v1
+run: export REGIE_DUO_OIN ?= 00000099000000000001
+run: export REGIE_DUO_TOKEN ?= duo-sim-token
+run: export REGIE_BRP_URL ?= http://127.0.0.1:$(DUO_SIM_PORT)/brp

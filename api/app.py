@@ -120,4 +120,13 @@ def create_app(runtime=None) -> FastAPI:
 
     app.include_router(beheer_endpoints.router, prefix="/api")
     app.include_router(beheer_pages.router, include_in_schema=False)
+
+    # Partner interfaces (issue 12): DUO's Notificatie API and COA's klantprofiel.
+    from api.coa import routes as coa_routes
+    from api.duo import beheer as duo_beheer
+    from api.duo import notificaties as duo_notificaties
+
+    app.include_router(duo_notificaties.router, prefix=duo_notificaties.BASE_PATH)
+    app.include_router(coa_routes.router, prefix="/api")
+    app.include_router(duo_beheer.router, include_in_schema=False)
     return app

@@ -40,6 +40,10 @@ ACTIONS = {
     "migrate": "zaak overgezet naar nieuwe versie",
     "migrate_refused": "overzetten naar nieuwe versie geweigerd",
     "deploy": "nieuwe versie van het proces",
+    "duo_ontvangen": "ontvangen door DUO",
+    "duo_notificatie": "notificatie van DUO ontvangen",
+    "duo_gebeurtenis": "gebeurtenis van DUO",
+    "coa_klantprofiel": "klantprofiel van het COA ontvangen",
 }
 
 

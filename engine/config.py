@@ -40,3 +40,29 @@ class Settings(BaseSettings):
     )
     engine_rest_gemeente: str = Field(default="demo", description="Gemeente of cases started with the token.")
     worker_poll_seconds: float = Field(default=5.0, description="How often `regie worker` looks for due work.")
+
+    # -- DUO, BRP and COA (engine/duo, engine/brp, engine/coa; README "Aansluiten op DUO") --
+    duo_url: str = Field(
+        default="",
+        description="Base URL of DUO's M2M API incl. major version (https://…/v1); empty: PIPs wait in the outbox.",
+    )
+    duo_oin: str = Field(default="", description="DUO's OIN: the `doel` of our requests, the `bron` of notifications.")
+    duo_token: str = Field(
+        default="",
+        description="Bearer token DUO's system account presents on the Notificatie API (empty: token not accepted).",
+    )
+    duo_client_cert_header: str = Field(
+        default="",
+        description="Header in which the TLS-terminating proxy passes the verified client certificate's SHA-256 "
+                    "fingerprint (Digikoppeling); empty: no certificate check.",
+    )
+    duo_client_cert_fingerprint: str = Field(
+        default="", description="SHA-256 fingerprint (hex) of DUO's PKIoverheid client certificate.")
+    duo_cert_file: str = Field(default="", description="Our PKIoverheid certificate (PEM) for calls to DUO.")
+    duo_key_file: str = Field(default="", description="The private key (PEM) of duo_cert_file.")
+    duo_timeout_seconds: float = Field(default=10.0, description="Timeout of one call to DUO or the BRP.")
+    duo_retries: int = Field(default=3, description="Attempts per call to DUO or the BRP before it is an incident.")
+    duo_backoff_seconds: float = Field(default=0.5, description="Wait before the 2nd attempt; doubles each time.")
+    brp_url: str = Field(default="", description="Base URL of the BRP API Personen (Haal Centraal); empty: no BRP.")
+    brp_api_key: str = Field(default="", description="API key for the BRP API Personen.")
+    coa_token: str = Field(default="", description="Bearer token of COA's system account for the klantprofiel API.")

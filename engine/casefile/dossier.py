@@ -135,6 +135,7 @@ def build_dossier(
         Fact("Uitslag leerbaarheidstoets", v.get("lbt_uitslag")),
         Fact("PIP uiterlijk (wettelijk)", _date(v.get("pip_deadline")), "date"),
         Fact("Datum PIP-beschikking", _date(v.get("pip_dagtekening")), "date"),
+        Fact("PIP bij DUO", v.get("duo_pip_status")),  # "ontvangen door DUO" (engine/duo/sender.py)
         Fact("Einde inburgeringstermijn", _date(v.get("termijn_eind")), "date"),
         Fact("Uren cursus", _hours(v.get("uren_cursus"), route), "hours"),
         Fact("Uren participatie", _hours(v.get("uren_participatie"), route), "hours"),

@@ -30,10 +30,12 @@ def default_handlers() -> HandlerRegistry:
     """Register the service-task topics Regie ships: letter, duo, notify, brugklas."""
     from engine.cohorts.handler import brugklas_handler
     from engine.letters.handler import letter_handler
-    from engine.outbox.handlers import duo_handler, notify_handler
+    from engine.brp.letters import with_brp_address
+    from engine.duo.outbox import duo_handler
+    from engine.outbox.handlers import notify_handler
 
     registry = HandlerRegistry()
-    registry.register("letter", letter_handler)
+    registry.register("letter", with_brp_address(letter_handler))
     registry.register("duo", duo_handler)
     registry.register("notify", notify_handler)
     registry.register("brugklas", brugklas_handler)
@@ -60,5 +62,9 @@ def build_runtime(settings: Settings | None = None, *, handlers: HandlerRegistry
         upgrade_database(db)
     clock = SystemClock() if settings.clock == "system" else DatabaseClock()
     registry = handlers or default_handlers()
-    return Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
-                   engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)
+    runtime = Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
+                      engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)
+    from engine.duo.service import connect  # DUO outbox delivery after commit (engine/duo)
+
+    connect(runtime)
+    return runtime

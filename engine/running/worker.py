@@ -126,7 +126,22 @@ def run_round(rt: Runtime, heartbeat: Heartbeat | None = None,
                                   on_failed=failed_one)
     except _Stopping:
         return {"timers": len(fired), "pdfs": 0}
-    return {"timers": len(fired), "pdfs": _convert_pdfs(rt, heartbeat)}
+    return {"timers": len(fired), "pdfs": _convert_pdfs(rt, heartbeat), **_exchange_with_duo(rt, heartbeat)}
+
+
+def _exchange_with_duo(rt: Runtime, heartbeat: Heartbeat | None) -> dict[str, int]:
+    """Send the DUO outbox and process stored notifications (engine/duo); a failure waits for the next round."""
+    from engine.duo.service import connect
+
+    duo = connect(rt)
+    if not duo.configured:
+        return {}
+    try:
+        return duo.work()
+    except Exception as exc:  # noqa: BLE001 - one failing job never ends the worker
+        if heartbeat is not None:
+            heartbeat.beat(failed=1, error=f"DUO: {describe(exc)}", force=True)
+        return {}
 
 
 _failed_letters: set[int] = set()  # letters whose PDF failed in this process: not tried again until restart

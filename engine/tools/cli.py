@@ -261,6 +261,8 @@ def gemeente(code: str = typer.Argument(..., help="Gemeente code, e.g. 0268 or d
              naam: Optional[str] = typer.Option(None, help="Name (creates the gemeente when new)."),
              zet: list[str] = typer.Option([], "--zet", help="Policy variable as name=json-value, e.g. "
                                            "brugklas_statushouders=false (repeatable)."),
+             oin: Optional[str] = typer.Option(None, help="The gemeente's OIN (20 digits): DUO's `doel` and our "
+                                               "`bron` in the DUO exchange."),
              actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
     """Create a gemeente or change its local policy variables; prints the result."""
     from engine import audit
@@ -288,6 +290,12 @@ def gemeente(code: str = typer.Argument(..., help="Gemeente code, e.g. 0268 or d
             row.naam = naam
         settings = dict(row.settings or {})
         settings["variabelen"] = {**settings.get("variabelen", {}), **changes}
+        if oin is not None:
+            if len(oin) != 20 or not oin.isdigit():
+                _fail(f"--oin {oin!r}: an OIN has 20 digits")
+            settings["oin"] = oin
+            audit.record(session=session, actor=actor, action="settings", at=rt.clock.now(session), gemeente=code,
+                         detail={"oin": oin})
         row.settings = settings
         session.flush()
         if changes:
@@ -376,7 +384,31 @@ def bench(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
         sys.stdout.write(json.dumps(figures) + "\n")
 
 
+PLUGIN_GROUP = "regie.commands"
+
+
+def _add_plugin_commands() -> None:
+    """Add the commands other parts of this installation declare (entry points `regie.commands`).
+
+    `regie duo-sim` is one: the DUO/BRP simulator is a web app (api/simulators), so the engine does
+    not import it; pyproject.toml names it, and it is loaded only when its command runs.
+    """
+    from importlib.metadata import entry_points
+
+    def command_for(point):
+        def run(ctx: typer.Context) -> None:
+            point.load()(list(ctx.args))
+
+        run.__doc__ = f"See `regie {point.name} --help`."
+        return run
+
+    for point in entry_points(group=PLUGIN_GROUP):
+        app.command(point.name, context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                    add_help_option=False)(command_for(point))
+
+
 def _mount_optional() -> None:
+    _add_plugin_commands()
     from engine.dmn.cli import dmn_app
 
     app.add_typer(dmn_app, name="dmn", help="Evaluate DMN decisions (for people who edit them).")

@@ -133,7 +133,9 @@ def _ensure_accounts(session) -> None:
     from engine.access.accounts import create_user
 
     if session.get(Gemeente, DEMO_GEMEENTE) is None:
-        session.add(Gemeente(code=DEMO_GEMEENTE, naam="Gemeente Voorbeeldstad", settings={}))
+        from engine.duo.demo import DEMO_OIN
+
+        session.add(Gemeente(code=DEMO_GEMEENTE, naam="Gemeente Voorbeeldstad", settings={"oin": DEMO_OIN}))
         session.flush()
     for username, display, roles, groups in DEMO_USERS:
         exists = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
@@ -175,6 +177,11 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
         return 0
     today = today or datetime.now(timezone.utc).replace(hour=9, minute=0, second=0, microsecond=0)
     personas = _personas(scenario_dir or PROJECT_ROOT / "tests" / "scenarios", today)
+    from engine.duo.demo import simulator_url
+
+    sim = simulator_url(rt)  # the demo's inburgeraars arrive through the DUO simulator when it runs
+    if sim:
+        say(f"De inburgeraars komen binnen via de DUO-simulator ({sim}).")
     queue = [_Turn(p.start, p.number, p) for p in personas]
     heapq.heapify(queue)
     with rt.session_factory.begin() as session:
@@ -184,7 +191,7 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
         if turn.at > today:
             break
         rt.engine.fire_due_timers(session_factory=rt.session_factory, until=turn.at)
-        next_at = _play(rt, turn.persona, turn.at)
+        next_at = _play(rt, turn.persona, turn.at, sim=sim)
         if next_at is not None:
             heapq.heappush(queue, _Turn(next_at, turn.persona.number, turn.persona))
     rt.engine.fire_due_timers(session_factory=rt.session_factory, until=today)
@@ -196,14 +203,19 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
     return made
 
 
-def _play(rt, persona: _Persona, now: datetime) -> datetime | None:
+def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> datetime | None:
     """Play a persona's steps until it has to wait; return when it continues (or None)."""
     from engine.bpmn.tasktree import parse_until
+    from engine.duo.demo import DUO_MESSAGES, message_through_duo
     from engine.db.models import UserTask
     from engine.letters.flow import approve
     from engine.letters.models import Letter
 
     try:
+        if persona.case_id is None and sim:
+            from engine.duo.demo import start_through_duo
+
+            persona.case_id = start_through_duo(rt, sim=sim, gemeente=DEMO_GEMEENTE, data=persona.data, at=now)
         if persona.case_id is None:
             with rt.session_factory.begin() as session:
                 persona.case_id = rt.engine.start_case(session=session, process_id="inburgering",
@@ -234,6 +246,9 @@ def _play(rt, persona: _Persona, now: datetime) -> datetime | None:
                     else:
                         rt.engine.claim_task(session=session, task_id=task.id, user=arg.get("as", DEFAULT_ACTOR),
                                              actor=arg.get("as", DEFAULT_ACTOR))
+                elif kind == "message" and sim and arg["name"] in DUO_MESSAGES:
+                    message_through_duo(rt, sim=sim, gemeente=DEMO_GEMEENTE, bsn=persona.data["bsn"],
+                                        name=arg["name"], data=arg.get("data") or {}, at=now)
                 elif kind == "message":
                     rt.engine.send_message(session=session, name=arg["name"], message_id=str(uuid.uuid4()),
                                            actor="systeem:duo", case_id=persona.case_id, payload=arg.get("data") or {})

@@ -1,0 +1,1 @@
+"""COA: the endpoint where COA delivers the klantprofiel for the warme overdracht."""

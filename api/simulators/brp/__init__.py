@@ -1,0 +1,1 @@
+"""BRP simulator: the Haal Centraal BRP API Personen over the simulator's persons."""

@@ -1,0 +1,1 @@
+"""DUO simulator: the official M2M resources from a local store; sends notifications to Regie."""

@@ -1,0 +1,1 @@
+"""Contracts with outside parties: their official OpenAPI documents, checked on every exchange."""
