@@ -35,6 +35,9 @@ def default_handlers() -> HandlerRegistry:
     registry.register("letter", letter_handler)
     registry.register("duo", duo_handler)
     registry.register("notify", notify_handler)
+    from engine.legal.handler import legal_handler
+
+    registry.register("legal", legal_handler)
     return registry
 
 

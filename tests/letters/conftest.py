@@ -64,7 +64,7 @@ EXAMPLES: dict[str, dict] = {
     "boetebeschikking": {
         "artikel": "23", "overtreding": "U bent in januari niet naar de taallessen gegaan.",
         "overtreding_datum": "2026-01-31", "rapport_datum": "2026-02-09", "boete_bedrag": "150.00",
-        "verwijtbaarheid": "grove_schuld", "herhaling": 3,
+        "verwijtbaarheid": "grove_schuld", "herhaling": 3, "boete_basis": "200.00", "verwijtbaarheid_percentage": 75,
     },
     "beschikking_ontzorgen": {"datum_start_bijstand": "2026-02-15", "zorgverzekeraar": "Zorgverzekeraar Zuid"},
     "uitnodiging_eindgesprek": {

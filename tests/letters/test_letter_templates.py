@@ -98,7 +98,7 @@ def test_boete_art22_sets_new_deadline(session, make_call):
 
 @pytest.mark.parametrize("reden, extra, expected", [
     ("schakelen", {}, "U volgde de B1-route. Vanaf nu volgt u de zelfredzaamheidsroute (Z-route)."),
-    ("afschalen", {"leerroute": "B1", "afgeschaalde_onderdelen": "spreken en schrijven"},
+    ("afschalen", {"leerroute": "B1", "afgeschaalde_onderdelen": "spreken en schrijven", "uren_cursus": 612},
      "Niveau A2 is genoeg voor: spreken en schrijven"),
     ("verhuizing", {"leerroute": "B1", "vorige_gemeente": "Gemeente Elders"},
      "U bent verhuisd van Gemeente Elders naar onze gemeente."),
