@@ -17,6 +17,7 @@ Property `regel` names the rule; the handler returns the case variables it sets:
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from engine.legal import beschikking, termijnen
@@ -55,7 +56,8 @@ def _boete_feiten(call: ServiceCall, data: Mapping[str, Any], today: date) -> di
     feiten = boete_feiten(eerdere, artikel=str(data.get("overtreding_artikel")),
                           overtreding_datum=_required_day(data, "overtreding_datum"), peildatum=today)
     rapport = _day(data.get("rapport_datum")) or today
-    return {"herhaling": feiten.herhaling, "boetes_in_termijn": feiten.boetes_in_termijn,
+    return {"boetes": list(data.get("boetes") or []), "herhaling": Decimal(feiten.herhaling),
+            "boetes_in_termijn": feiten.boetes_in_termijn,
             "al_beboet": feiten.al_beboet, "beslistermijn_boete": termijnen.beslistermijn_boete(rapport).isoformat()}
 
 
