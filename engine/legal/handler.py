@@ -8,6 +8,7 @@ Property `regel` names the rule; the handler returns the case variables it sets:
 | boete_feiten       | herhaling, boetes_in_termijn, al_beboet (Besluit 7.1.3, 7.1.5, Awb 5:43), beslistermijn_boete (5:51) |
 | wet_27             | pw_sanctie_zelfde_gedraging, pw_maatregel_besluit, handhaving_reden (Wet 27) |
 | termijn_bewaking   | schakelen_laatste_dag, verlenging_aanvraag_vanaf, termijn_eind (Besluit 5.4, 4.5, Wet 11) |
+| schakelen          | schakelbesluit {schakelen_toegestaan, schakelen_reden} (Besluit 5.4.1-2) |
 | nazorg             | nazorg_op (six months after the exam, policy)                  |
 | bezwaar_registreren| beschikking_status, bezwaar_beslistermijn, hersteltermijn (Awb 6:6, 7:10) |
 | bezwaar_verdagen   | bezwaar_beslistermijn + 6 weeks (Awb 7:10 lid 3)              |
@@ -79,6 +80,23 @@ def _termijn_bewaking(call: ServiceCall, data: Mapping[str, Any], today: date) -
             "termijn_eind": eind.isoformat()}
 
 
+def _schakelen(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    van, naar = data.get("leerroute"), data.get("nieuwe_leerroute")
+    start = _day(data.get("termijn_start"))
+    if start is None:
+        start = termijnen.termijn_start(_required_day(data, "pip_dagtekening"))
+    if van == naar:
+        allowed, reden = False, "De nieuwe leerroute is dezelfde als de huidige leerroute."
+    elif van == "onderwijs" and naar == "B1":
+        allowed, reden = True, "Van de onderwijsroute naar de B1-route mag altijd (Besluit 5.4 lid 2)."
+    elif termijnen.schakelen_toegestaan(start, today, van, str(naar)):
+        allowed, reden = True, "Binnen 18 maanden na de start van de inburgeringstermijn (Besluit 5.4 lid 1)."
+    else:
+        allowed, reden = False, (f"Schakelen mocht tot en met {termijnen.schakelen_laatste_dag(start):%d-%m-%Y}: 18 maanden "
+                                 "na de start van de inburgeringstermijn (Besluit 5.4 lid 1). Die periode is voorbij.")
+    return {"schakelbesluit": {"schakelen_toegestaan": allowed, "schakelen_reden": reden}}
+
+
 def _nazorg(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
     return {"nazorg_op": termijnen.nazorg_op(_required_day(data, "examen_datum")).isoformat()}
 
@@ -143,7 +161,7 @@ def _day(value: Any) -> date | None:
 Rule = Callable[[ServiceCall, Mapping[str, Any], date], dict[str, Any]]
 RULES: dict[str, Rule] = {
     "pip_deadline": _pip_deadline, "pip_deadline_derde": _pip_deadline_derde, "boete_feiten": _boete_feiten,
-    "wet_27": _wet_27, "termijn_bewaking": _termijn_bewaking, "nazorg": _nazorg,
+    "wet_27": _wet_27, "schakelen": _schakelen, "termijn_bewaking": _termijn_bewaking, "nazorg": _nazorg,
     "bezwaar_registreren": _bezwaar_registreren, "bezwaar_verdagen": _bezwaar_verdagen,
     "bezwaar_beslissen": _bezwaar_beslissen,
 }
