@@ -49,6 +49,10 @@ def _boetebeschikking(template: str, values: dict[str, Any], dagtekening: date) 
     return {}
 
 
+def _beslissing_op_bezwaar(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
+    return {"beroep_uiterlijk": termijnen.beroep_uiterlijk(dagtekening)}
+
+
 def pip_refusals(template: str, data: Mapping[str, Any], dagtekening: date) -> None:
     """Raise HandlerError when a PIP beschikking breaks a PIP rule on `dagtekening` (engine/legal/pip.py)."""
     if template not in ("pip_beschikking", "pip_gewijzigd"):
@@ -73,6 +77,7 @@ DERIVATIONS: dict[str, Derivation] = {
     "voornemen_boete": _voornemen,
     "boetebeschikking": _boetebeschikking,
     "beschikking_ontzorgen": _ontzorgen,
+    "beslissing_op_bezwaar": _beslissing_op_bezwaar,
 }
 
 

@@ -38,6 +38,9 @@ def default_handlers() -> HandlerRegistry:
     from engine.legal.handler import legal_handler
 
     registry.register("legal", legal_handler)
+    from engine.bezwaar.handler import BezwaarGevolg
+
+    registry.register("bezwaar", BezwaarGevolg())
     return registry
 
 
@@ -61,5 +64,7 @@ def build_runtime(settings: Settings | None = None, *, handlers: HandlerRegistry
         upgrade_database(db)
     clock = SystemClock() if settings.clock == "system" else DatabaseClock()
     registry = handlers or default_handlers()
+    engine = RegieEngine(handlers=registry, clock=clock)
+    registry.bind(engine)
     return Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
-                   engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)
+                   engine=engine, handlers=registry)
