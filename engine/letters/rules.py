@@ -75,10 +75,14 @@ def termijn_eind(pip_dagtekening: date) -> date:
 
 
 def schakelen_toegestaan(pip_dagtekening: date, besluit_op: date, van: str | None, naar: str) -> bool:
-    """Tell whether the leerroute may be switched from `van` to `naar` on `besluit_op` (Besluit 5.4)."""
+    """Tell whether the leerroute may be switched from `van` to `naar` on `besluit_op` (Besluit 5.4).
+
+    The 18 months run from the start of the termijn up to, not including, the same day 18
+    months later: on that day the period is over (as in the decision table schakelen_toegestaan).
+    """
     if van == "onderwijs" and naar == "B1":
         return True
-    return besluit_op <= add_months(termijn_start(pip_dagtekening), SCHAKELEN_MAANDEN)
+    return besluit_op < add_months(termijn_start(pip_dagtekening), SCHAKELEN_MAANDEN)
 
 
 def ontzorgen_eind(start_bijstand: date) -> date:
