@@ -67,26 +67,29 @@ def bezwaar_uiterlijk(verzonden_op: date) -> date:
 
 
 def algemeen_erkende_feestdagen(year: int) -> set[date]:
-    """Return the public holidays of Algemene termijnenwet art. 3 in `year`."""
+    """Return the algemeen erkende feestdagen of the Algemene termijnenwet in `year`.
+
+    Art. 3 lid 1: Nieuwjaarsdag, tweede Paasdag, Hemelvaartsdag, tweede Pinksterdag, both
+    Kerstdagen, the day the King's birthday is celebrated (Koningsdag: 27 April, or 26 April
+    when the 27th is a Sunday) and 5 May, every year; lid 2: Goede Vrijdag. Easter Sunday
+    and Whit Sunday are Sundays, which art. 1 covers anyway. Days the government equates
+    with these under lid 3 (a separate decision per year) are not included.
+    """
     easter = _easter_sunday(year)
     koningsdag = date(year, 4, 27)
-    if koningsdag.weekday() == 6:  # on a Sunday it moves to the Saturday before
+    if koningsdag.weekday() == 6:
         koningsdag -= timedelta(days=1)
-    days = {
-        date(year, 1, 1),
-        easter - timedelta(days=2),  # Goede Vrijdag
-        easter,
-        easter + timedelta(days=1),
+    return {
+        date(year, 1, 1),  # Nieuwjaarsdag
+        easter - timedelta(days=2),  # Goede Vrijdag (lid 2)
+        easter + timedelta(days=1),  # tweede Paasdag
         koningsdag,
+        date(year, 5, 5),  # 5 mei, every year (not only in lustrum years)
         easter + timedelta(days=39),  # Hemelvaartsdag
-        easter + timedelta(days=49),
-        easter + timedelta(days=50),
+        easter + timedelta(days=50),  # tweede Pinksterdag
         date(year, 12, 25),
         date(year, 12, 26),
     }
-    if year % 5 == 0:  # Bevrijdingsdag counts once every five years
-        days.add(date(year, 5, 5))
-    return days
 
 
 def _easter_sunday(year: int) -> date:

@@ -128,6 +128,17 @@ def test_leftover_template_code_is_refused():
         refuse_leftovers("test", out.getvalue())
 
 
+@pytest.mark.parametrize("year", range(2024, 2036))
+def test_5_mei_is_an_algemeen_erkende_feestdag_every_year(year):
+    assert date(year, 5, 5) in rules.algemeen_erkende_feestdagen(year)
+
+
+def test_koningsdag_on_a_sunday_is_celebrated_on_the_saturday_before():
+    assert date(2025, 4, 26) in rules.algemeen_erkende_feestdagen(2025)
+    assert date(2025, 4, 27) not in rules.algemeen_erkende_feestdagen(2025)
+    assert date(2030, 4, 27) in rules.algemeen_erkende_feestdagen(2030)  # a Saturday stays
+
+
 def test_dutch_filters():
     assert datum(date(2026, 3, 3)) == "3 maart 2026"
     assert datum("2026-12-01", "en") == "1 December 2026"
@@ -142,6 +153,7 @@ def test_legal_dates_and_amounts():
     assert rules.bezwaar_uiterlijk(date(2026, 3, 13)) == date(2026, 4, 24)  # a Friday stays
     assert rules.bezwaar_uiterlijk(date(2026, 3, 14)) == date(2026, 4, 28)  # Saturday, Sunday, Koningsdag
     assert rules.bezwaar_uiterlijk(date(2026, 3, 16)) == date(2026, 4, 28)  # Koningsdag 27 April moves it on
+    assert rules.bezwaar_uiterlijk(date(2026, 3, 24)) == date(2026, 5, 6)  # 5 mei counts every year (Atw 3)
     assert termijnen.termijn_eind(date(2028, 2, 29)) == date(2031, 2, 28)
     assert rules.ontzorgen_eind(date(2026, 8, 31)) == date(2027, 2, 28)
     assert rules.ontzorgen_eind(date(2026, 3, 1)) == date(2026, 8, 31)
