@@ -2,7 +2,7 @@
 
 - termijnen.py   every deadline: the PIP deadline (Besluit 5.3), the inburgeringstermijn
                  (Wet 11), the schakel window (Besluit 5.4), verlenging (Besluit 4.5),
-                 nazorg (policy), the boete and bezwaar decision terms (Awb 5:51, 7:10)
+                 the boete and bezwaar decision terms (Awb 5:51, 7:10)
 - pip.py         the rules a PIP or gewijzigde PIP must pass before it is rendered
 - boete.py       the facts the fine decision table gets: repeat count of onherroepelijke
                  fines (Besluit 7.1.3), total so far (7.1.5), one fine per violation (Awb 5:43),

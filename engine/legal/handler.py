@@ -9,7 +9,6 @@ Property `regel` names the rule; the handler returns the case variables it sets:
 | wet_27             | pw_sanctie_zelfde_gedraging, pw_maatregel_besluit, handhaving_reden (Wet 27) |
 | termijn_bewaking   | schakelen_laatste_dag, verlenging_aanvraag_vanaf, termijn_eind (Besluit 5.4, 4.5, Wet 11) |
 | schakelen          | schakelbesluit {schakelen_toegestaan, schakelen_reden} (Besluit 5.4.1-2) |
-| nazorg             | nazorg_op (six months after the exam, policy)                  |
 | bezwaar_registreren| beschikking_status, bezwaar_beslistermijn, hersteltermijn (Awb 6:6, 7:10) |
 | bezwaar_verdagen   | bezwaar_beslistermijn + 6 weeks (Awb 7:10 lid 3)              |
 | bezwaar_beslissen  | beschikking_status; a gegrond bezwaar herroept (Awb 7:11)     |
@@ -97,10 +96,6 @@ def _schakelen(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[
     return {"schakelbesluit": {"schakelen_toegestaan": allowed, "schakelen_reden": reden}}
 
 
-def _nazorg(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
-    return {"nazorg_op": termijnen.nazorg_op(_required_day(data, "examen_datum")).isoformat()}
-
-
 def _bezwaar_registreren(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
     ontvangen = _required_day(data, "bezwaar_ontvangen_op")
     row = _beschikking(call, data)
@@ -161,7 +156,7 @@ def _day(value: Any) -> date | None:
 Rule = Callable[[ServiceCall, Mapping[str, Any], date], dict[str, Any]]
 RULES: dict[str, Rule] = {
     "pip_deadline": _pip_deadline, "pip_deadline_derde": _pip_deadline_derde, "boete_feiten": _boete_feiten,
-    "wet_27": _wet_27, "schakelen": _schakelen, "termijn_bewaking": _termijn_bewaking, "nazorg": _nazorg,
+    "wet_27": _wet_27, "schakelen": _schakelen, "termijn_bewaking": _termijn_bewaking,
     "bezwaar_registreren": _bezwaar_registreren, "bezwaar_verdagen": _bezwaar_verdagen,
     "bezwaar_beslissen": _bezwaar_beslissen,
 }

@@ -21,8 +21,6 @@ INBURGERINGSTERMIJN_MAANDEN = 36
 SCHAKELEN_MAANDEN = 18
 # Besluit 4.5: a request for verlenging no earlier than 6 months before the end of the termijn.
 VERLENGING_AANVRAAG_MAANDEN = 6
-# Nazorg (policy, seed beleidsplan): contact six months after the inburgeringsexamen.
-NAZORG_MAANDEN = 6
 # Awb 5:51 lid 1: decide on a fine within 13 weeks after the dagtekening of the rapport.
 BESLISTERMIJN_BOETE = timedelta(weeks=13)
 # Awb 7:10 lid 1, 3: decide on a bezwaar within 6 weeks (12 with an adviescommissie),
@@ -84,11 +82,6 @@ def schakelen_toegestaan(start: date, besluit_op: date, van: str | None, naar: s
 def verlenging_aanvraag_vanaf(eind: date) -> date:
     """Return the first day a verlenging of the termijn may be requested (Besluit 4.5)."""
     return add_months(eind, -VERLENGING_AANVRAAG_MAANDEN)
-
-
-def nazorg_op(examen_datum: date) -> date:
-    """Return the nazorg day: six months after the exam (policy, seed beleidsplan)."""
-    return add_months(examen_datum, NAZORG_MAANDEN)
 
 
 def beslistermijn_boete(rapport_datum: date) -> date:

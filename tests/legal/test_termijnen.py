@@ -49,11 +49,6 @@ def test_verlenging_may_be_requested_from_six_months_before_the_end():
     assert termijnen.verlenging_aanvraag_vanaf(date(2029, 8, 31)) == date(2029, 2, 28)
 
 
-def test_nazorg_is_six_months_after_the_exam():
-    assert termijnen.nazorg_op(date(2026, 9, 1)) == date(2027, 3, 1)
-    assert termijnen.nazorg_op(date(2026, 8, 31)) == date(2027, 2, 28)
-
-
 @pytest.mark.parametrize("rapport, laatste", [(date(2026, 1, 5), date(2026, 4, 6))])
 def test_a_fine_is_decided_within_13_weeks_of_the_rapport(rapport, laatste):
     assert termijnen.beslistermijn_boete(rapport) == laatste
