@@ -62,9 +62,12 @@ def _boete_feiten(call: ServiceCall, data: Mapping[str, Any], today: date) -> di
 
 
 def _wet_27(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
-    maatregel = pw_maatregel_zelfde_gedraging(data.get("pw_maatregelen") or [],
-                                              gedraging=str(data.get("overtreding_gedraging") or ""),
-                                              overtreding_datum=_required_day(data, "overtreding_datum"))
+    overtreding_datum = _day(data.get("overtreding_datum"))
+    gedraging = str(data.get("overtreding_gedraging") or data.get("overtreding_artikel") or "")
+    maatregel = None
+    if overtreding_datum is not None:
+        maatregel = pw_maatregel_zelfde_gedraging(data.get("pw_maatregelen") or [], gedraging=gedraging,
+                                                  overtreding_datum=overtreding_datum)
     if maatregel is None:
         return {"pw_sanctie_zelfde_gedraging": False}
     return {"pw_sanctie_zelfde_gedraging": True, "pw_maatregel_besluit": maatregel.get("besluit"),
