@@ -6,6 +6,7 @@ from engine.db import models  # noqa: F401
 from engine.db.base import Base
 from engine.letters import models as letter_models  # noqa: F401
 from engine.outbox import handlers as outbox  # noqa: F401
+from engine.legal import models as legal_models  # noqa: F401
 from engine.running import models as running_models  # noqa: F401
 
 metadata = Base.metadata

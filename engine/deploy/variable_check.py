@@ -37,6 +37,9 @@ from engine.expressions import Compiled, ExpressionError, compile_expression
 from engine.expressions.feel_builtins import BUILTINS as FEEL_BUILTINS
 from engine.expressions.feel_grammar import PARSER as FEEL_PARSER
 from engine.forms import FormDefinition, FormError, parse_form
+from engine.legal.produces import (
+    BESCHIKKING_VARIABLES, BEZWAAR_START_VARIABLES, BEZWAAR_VARIABLES, LEGAL_RULE_VARIABLES,
+)
 from engine.running.policy import POLICY_DEFAULTS
 from engine.cohorts.handler import BRUGKLAS_VARIABLES
 
@@ -116,7 +119,7 @@ def find_unknown_variables(
     replace. Any producer anywhere counts: the order of the steps is not checked. A name
     tested with JUEL `empty` (or FEEL `is defined`) is optional and never reported.
     """
-    scan = _Scan(produced=set(CASE_VARIABLES) | set(POLICY_DEFAULTS))  # every case starts with the policy
+    scan = _Scan(produced=set(CASE_VARIABLES) | set(POLICY_DEFAULTS) | BEZWAAR_START_VARIABLES)  # every case starts with the policy
     for fname, root in bpmn.items():
         _scan_bpmn(scan, fname, root)
     for fname, model in dmn.items():
@@ -249,8 +252,14 @@ def _bpmn_producers(produced: set[str], el: etree._Element, messages: dict[str, 
         produced.update({"laatste_brief_id", f"{template}_verzonden_op"} | LETTER_VARIABLES.get(template, frozenset()))
     if name == "serviceTask" and el.get(_C + "topic") == "brugklas":
         produced.update(BRUGKLAS_VARIABLES)
+    if name == "serviceTask" and el.get(_C + "topic") == "letter" and props.get("template"):
+        produced.update(v.format(template=props["template"]) for v in BESCHIKKING_VARIABLES)
     if name == "serviceTask" and el.get(_C + "topic") == "duo":
         produced.add(f"duo_{props.get('bericht') or DUO_DEFAULT_BERICHT}_gemeld_op")
+    if name == "serviceTask" and el.get(_C + "topic") == "legal":
+        produced.update(LEGAL_RULE_VARIABLES.get(props.get("regel") or "", frozenset()))
+    if name == "serviceTask" and el.get(_C + "topic") == "bezwaar":
+        produced.update(BEZWAAR_VARIABLES)
     refs = [m.get("messageRef") for m in el.findall(_B + "messageEventDefinition")]
     if name == "receiveTask":
         refs.append(el.get("messageRef"))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry
+from engine.legal.beschikking import register_sent
 from engine.letters.models import Letter
 from engine.letters.render import RenderedLetter
 
@@ -110,3 +111,13 @@ def require_letter(*, session: Session, letter_id: int) -> Letter:
     if letter is None:
         raise LetterError(f"Brief {letter_id} bestaat niet")
     return letter
+
+
+def record_if_beschikking(*, session: Session, letter: Letter, now: datetime) -> dict[str, Any]:
+    """Record a sent beschikking; return the case variables that name it."""
+    if not letter.beschikking:
+        return {}
+    row = register_sent(session=session, case_id=letter.case_id, gemeente=letter.gemeente, letter_id=letter.id,
+                        soort=letter.template, verzonden_op=letter.dagtekening, now=now)
+    return {"laatste_beschikking_id": row.id, f"{letter.template}_beschikking_id": row.id,
+            f"{letter.template}_bezwaar_uiterlijk": row.bezwaar_uiterlijk.isoformat()}

@@ -1,4 +1,7 @@
-"""Per letter type: values computed from the data, and the legal checks the data must pass.
+"""Per letter type: values computed from the data, and the checks before rendering.
+
+The law is not checked here a second time: PIP rules live in engine/legal/pip.py (called
+here on the dagtekening), amounts in processes/boete_bedrag.dmn.
 
 A derivation returns the extra template variables; a failed check raises
 HandlerError naming the field, like a missing field does.
@@ -8,8 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
+from engine.legal import termijnen
+from engine.legal.pip import pip_weigeringen
 from engine.letters import rules
 from engine.running.handlers import HandlerError
 
@@ -25,55 +30,37 @@ def _waarschuwing(template: str, values: dict[str, Any], dagtekening: date) -> d
 
 
 def _pip(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
-    if values["leerroute"] == "onderwijs" and values["map"]:
-        _refuse(template, "map", "moet nee zijn bij de onderwijsroute (Wet 8 lid 3)")
     return {
-        "termijn_start": rules.termijn_start(dagtekening),
-        "termijn_eind": rules.termijn_eind(dagtekening),
+        "termijn_start": termijnen.termijn_start(dagtekening),
+        "termijn_eind": termijnen.termijn_eind(dagtekening),
     }
 
 
-def _pip_gewijzigd(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
-    if values["reden"] == "schakelen" and values.get("vorige_leerroute") == values["leerroute"]:
-        _refuse(template, "leerroute", "is gelijk aan de vorige leerroute; dat is geen schakelen")
-    if values["pip_dagtekening"] > dagtekening:
-        _refuse(template, "pip_dagtekening", "ligt na de datum van deze brief")
-    if values["reden"] == "schakelen" and not rules.schakelen_toegestaan(
-        values["pip_dagtekening"], dagtekening, values.get("vorige_leerroute"), values["leerroute"]
-    ):
-        _refuse(template, "reden", "schakelen mag alleen in de eerste 18 maanden van de termijn (Besluit 5.4)")
-    return {}
-
-
-def _check_boete(template: str, values: dict[str, Any]) -> None:
-    if values["artikel"] == "22" and values["boete_bedrag"] != rules.BOETE_ART22:
-        _refuse(template, "boete_bedrag", f"moet {rules.BOETE_ART22} zijn bij artikel 22 (Besluit 7.1.1)")
-    if values["artikel"] == "23" and values["boete_bedrag"] > rules.BOETE_ART23_MAXIMUM:
-        _refuse(template, "boete_bedrag", f"is hoger dan {rules.BOETE_ART23_MAXIMUM} (Besluit 7.1.3)")
-
-
 def _voornemen(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
-    _check_boete(template, values)
-    return {"besluit_uiterlijk": dagtekening + rules.BESLISTERMIJN_NA_RAPPORT}
+    return {"besluit_uiterlijk": termijnen.beslistermijn_boete(values.get("rapport_datum") or dagtekening)}
 
 
 def _boetebeschikking(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
-    _check_boete(template, values)
-    if values.get("bijstand_verlaagd_zelfde_gedrag"):
-        _refuse(template, "bijstand_verlaagd_zelfde_gedrag", "is waar: dan is geen boete toegestaan (Wet 27)")
+    # The amount is the decision table's (boete_bedrag.dmn): checked there, stated here.
     if values["artikel"] == "22":
         nieuwe_termijn = values["nieuwe_termijn"]
         if not dagtekening < nieuwe_termijn <= rules.laatste_dag_nieuwe_termijn_art22(dagtekening):
             _refuse(template, "nieuwe_termijn", "moet binnen twee maanden na de datum van de brief liggen (Wet 22)")
-        return {}
-    herhaling, verwijtbaarheid = values["herhaling"], values["verwijtbaarheid"]
-    expected = rules.boete_art23(herhaling, verwijtbaarheid)
-    if values["boete_bedrag"] != expected:
-        _refuse(template, "boete_bedrag", f"moet {expected} zijn bij herhaling {herhaling} en deze verwijtbaarheid (Besluit 7.1)")
-    return {
-        "boete_basis": rules.boete_art23(herhaling, "opzet"),
-        "verwijtbaarheid_percentage": rules.VERWIJTBAARHEID_PERCENTAGE[verwijtbaarheid],
-    }
+    return {}
+
+
+def _beslissing_op_bezwaar(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
+    return {"beroep_uiterlijk": termijnen.beroep_uiterlijk(dagtekening)}
+
+
+def pip_refusals(template: str, data: Mapping[str, Any], dagtekening: date) -> None:
+    """Raise HandlerError when a PIP beschikking breaks a PIP rule on `dagtekening` (engine/legal/pip.py)."""
+    if template not in ("pip_beschikking", "pip_gewijzigd"):
+        return
+    case = {**data, "wijziging_reden": data.get("reden") or data.get("wijziging_reden")}
+    refusals = pip_weigeringen(case, dagtekening=dagtekening, gewijzigd=template == "pip_gewijzigd")
+    if refusals:
+        raise HandlerError(f"Brief {template}: " + "; ".join(f"veld '{k}': {v}" for k, v in sorted(refusals.items())))
 
 
 def _ontzorgen(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
@@ -87,10 +74,10 @@ def _ontzorgen(template: str, values: dict[str, Any], dagtekening: date) -> dict
 DERIVATIONS: dict[str, Derivation] = {
     "waarschuwing_brede_intake": _waarschuwing,
     "pip_beschikking": _pip,
-    "pip_gewijzigd": _pip_gewijzigd,
     "voornemen_boete": _voornemen,
     "boetebeschikking": _boetebeschikking,
     "beschikking_ontzorgen": _ontzorgen,
+    "beslissing_op_bezwaar": _beslissing_op_bezwaar,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from engine.letters.archive import archive_letter, letter_for_task, next_sequence
+from engine.letters.archive import archive_letter, letter_for_task, next_sequence, record_if_beschikking
 from engine.letters.models import KANALEN
 from engine.letters.render import render_letter
 from engine.letters.templates import TemplateStore
@@ -63,6 +63,8 @@ def letter_handler(call: ServiceCall) -> dict | Wait:
     call.session.flush()
     if review:
         return Wait(_wait_reason(template))
+    letter.case_variables = {**letter.case_variables,
+                             **record_if_beschikking(session=call.session, letter=letter, now=call.now)}
     return dict(letter.case_variables)
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from engine.db.base import Base, UTCDateTime
 from engine.letters.languages import NO_SUMMARY, language_name
 
-STATUSES = ("concept", "ter_controle", "goedgekeurd", "afgekeurd", "verzonden")
+STATUSES = ("concept", "ter_controle", "goedgekeurd", "afgekeurd", "verzonden", "vervangen")
 KANALEN = ("post", "digitaal")
 WRITE_ONCE = ("docx", "docx_sha256", "template", "template_version", "data", "kenmerk", "pdf", "pdf_sha256")
 

@@ -23,7 +23,7 @@ from jinja2.exceptions import SecurityError
 
 from engine.letters import rules
 from engine.letters.composing import CachedDocxTemplate, composed_template
-from engine.letters.derive import as_amount, case_variables, derive
+from engine.letters.derive import as_amount, case_variables, derive, pip_refusals
 from engine.letters.formatting import as_date, letter_environment
 from engine.letters.templates import BEZWAARCLAUSULE, LetterSpec, TemplateStore
 from engine.letters.languages import NO_SUMMARY
@@ -59,6 +59,7 @@ def render_letter(
     """Validate `data` against the letter's schema and render the DOCX (no database)."""
     spec = store.spec(template)
     values = validated_values(spec, data)
+    pip_refusals(template, data, dagtekening)
     derived = derive(template, values, dagtekening)
     huisstijl, logo, huisstijl_sha = store.huisstijl(gemeente)
     context: dict[str, Any] = {

@@ -1,7 +1,8 @@
 """Review before sending: approve or reject a letter exactly as it was rendered.
 
-Approval never re-renders: the bytes the reviewer saw (`preview_html` of the DOCX,
-or its PDF) are the bytes that are sent. A rejected letter stays in the archive;
+Approval sends the content the reviewer saw; only when approval comes on a later day than
+the rendering is the letter rendered again with the date it is sent (engine/letters/
+sending.py), and both versions stay in the archive. A rejected letter stays in the archive;
 the engine turns the rejection into an incident on the waiting task, and a retry
 after the data is fixed renders a new letter.
 """

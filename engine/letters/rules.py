@@ -1,8 +1,9 @@
 """Legal dates and amounts that letters state, each next to the article it comes from.
 
 Pure functions, no framework imports, so a jurist can check them against the law.
-These are what the letters compute and state themselves (termijnen in beschikkingen, boete amounts the
-beschikking must match).
+These are what every letter states (the bezwaar term with the Algemene termijnenwet,
+ontzorgen, the art. 22 new deadline). The deadlines of the inburgering itself are in
+engine/legal/termijnen.py; fine amounts are in processes/boete_bedrag.dmn only.
 """
 
 from __future__ import annotations
@@ -14,16 +15,6 @@ from decimal import Decimal
 # Awb 6:7: the bezwaartermijn is six weeks.
 BEZWAARTERMIJN = timedelta(weeks=6)
 
-# Awb 5:51 lid 1: decide on a fine within 13 weeks after the date of the rapport.
-BESLISTERMIJN_NA_RAPPORT = timedelta(weeks=13)
-
-# Wet inburgering 2021 art. 11 lid 1: the inburgeringstermijn is three years.
-INBURGERINGSTERMIJN_JAREN = 3
-
-# Besluit 5.4 lid 1: the college may switch the leerroute only within 18 months from the
-# start of the termijn; lid 2: from the onderwijsroute to the B1-route at any time.
-SCHAKELEN_MAANDEN = 18
-
 # Participatiewet art. 56a: ontzorgen lasts six months from the start of the bijstand.
 ONTZORGEN_MAANDEN = 6
 
@@ -31,18 +22,6 @@ ONTZORGEN_MAANDEN = 6
 BOETE_ART22 = Decimal("250.00")
 # Wet 22 lid 3: the beschikking sets a new deadline of at most two months.
 NIEUWE_TERMIJN_ART22_MAANDEN = 2
-
-# Besluit 7.1.2 and 7.1.3 (Wet 26): EUR 50, doubled for each repeat within 12 months, max EUR 800.
-BOETE_ART23_BASIS = Decimal("50.00")
-BOETE_ART23_MAXIMUM = Decimal("800.00")
-
-# Besluit 7.1.4: the art. 23 fine scales with culpability (Awb 5:41: none without it).
-VERWIJTBAARHEID_PERCENTAGE = {
-    "opzet": 100,
-    "grove_schuld": 75,
-    "geen_opzet_of_grove_schuld": 50,
-    "verminderd": 25,
-}
 
 
 def add_months(day: date, months: int) -> date:
@@ -62,23 +41,6 @@ def period_end(start: date, months: int) -> date:
     if same_day_later.day != start.day:
         return same_day_later
     return same_day_later - timedelta(days=1)
-
-
-def termijn_start(pip_dagtekening: date) -> date:
-    """Return the first day of the inburgeringstermijn: the day after the PIP's dagtekening (Wet 11)."""
-    return pip_dagtekening + timedelta(days=1)
-
-
-def termijn_eind(pip_dagtekening: date) -> date:
-    """Return the last day of the three-year inburgeringstermijn (Wet 11)."""
-    return period_end(termijn_start(pip_dagtekening), 12 * INBURGERINGSTERMIJN_JAREN)
-
-
-def schakelen_toegestaan(pip_dagtekening: date, besluit_op: date, van: str | None, naar: str) -> bool:
-    """Tell whether the leerroute may be switched from `van` to `naar` on `besluit_op` (Besluit 5.4)."""
-    if van == "onderwijs" and naar == "B1":
-        return True
-    return besluit_op <= add_months(termijn_start(pip_dagtekening), SCHAKELEN_MAANDEN)
 
 
 def ontzorgen_eind(start_bijstand: date) -> date:
@@ -105,26 +67,29 @@ def bezwaar_uiterlijk(verzonden_op: date) -> date:
 
 
 def algemeen_erkende_feestdagen(year: int) -> set[date]:
-    """Return the public holidays of Algemene termijnenwet art. 3 in `year`."""
+    """Return the algemeen erkende feestdagen of the Algemene termijnenwet in `year`.
+
+    Art. 3 lid 1: Nieuwjaarsdag, tweede Paasdag, Hemelvaartsdag, tweede Pinksterdag, both
+    Kerstdagen, the day the King's birthday is celebrated (Koningsdag: 27 April, or 26 April
+    when the 27th is a Sunday) and 5 May, every year; lid 2: Goede Vrijdag. Easter Sunday
+    and Whit Sunday are Sundays, which art. 1 covers anyway. Days the government equates
+    with these under lid 3 (a separate decision per year) are not included.
+    """
     easter = _easter_sunday(year)
     koningsdag = date(year, 4, 27)
-    if koningsdag.weekday() == 6:  # on a Sunday it moves to the Saturday before
+    if koningsdag.weekday() == 6:
         koningsdag -= timedelta(days=1)
-    days = {
-        date(year, 1, 1),
-        easter - timedelta(days=2),  # Goede Vrijdag
-        easter,
-        easter + timedelta(days=1),
+    return {
+        date(year, 1, 1),  # Nieuwjaarsdag
+        easter - timedelta(days=2),  # Goede Vrijdag (lid 2)
+        easter + timedelta(days=1),  # tweede Paasdag
         koningsdag,
+        date(year, 5, 5),  # 5 mei, every year (not only in lustrum years)
         easter + timedelta(days=39),  # Hemelvaartsdag
-        easter + timedelta(days=49),
-        easter + timedelta(days=50),
+        easter + timedelta(days=50),  # tweede Pinksterdag
         date(year, 12, 25),
         date(year, 12, 26),
     }
-    if year % 5 == 0:  # Bevrijdingsdag counts once every five years
-        days.add(date(year, 5, 5))
-    return days
 
 
 def _easter_sunday(year: int) -> date:
@@ -140,12 +105,3 @@ def _easter_sunday(year: int) -> date:
     month = (h + leap - 7 * m + 114) // 31
     day = (h + leap - 7 * m + 114) % 31 + 1
     return date(year, month, day)
-
-
-def boete_art23(herhaling: int, verwijtbaarheid: str) -> Decimal:
-    """Return the art. 23 fine for the `herhaling`-th violation within 12 months (Besluit 7.1.2-7.1.4)."""
-    if herhaling < 1:
-        raise ValueError("herhaling starts at 1")
-    basis = min(BOETE_ART23_BASIS * (2 ** (herhaling - 1)), BOETE_ART23_MAXIMUM)
-    percentage = VERWIJTBAARHEID_PERCENTAGE[verwijtbaarheid]
-    return (basis * percentage / 100).quantize(Decimal("0.01"))

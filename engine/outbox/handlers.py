@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import audit
 from engine.db.base import Base, UTCDateTime
+from engine.legal.pip import pip_weigeringen
 from engine.running.handlers import HandlerError, ServiceCall
 
 DUO_MESSAGES = frozenset({"pip", "pip_gewijzigd", "leerbaarheidstoets", "ontheffing_aanvraag"})
@@ -49,26 +50,13 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def check_pip_for_duo(data: dict[str, Any]) -> list[str]:
-    """Return DUO's reasons to reject this PIP (README-DUO.md), empty when acceptable."""
-    reasons = []
-    leerroute = data.get("leerroute")
-    niveau = str(data.get("taalniveau_doel") or "").upper()
-    dagtekening = _as_date(data.get("pip_dagtekening"))
-    plicht = _as_date(data.get("datum_plicht"))
-    if leerroute not in ("onderwijs", "B1", "Z"):
-        reasons.append("leerroute ontbreekt of is onbekend")
+def check_pip_for_duo(data: dict[str, Any], *, gewijzigd: bool = False) -> list[str]:
+    """Return DUO's reasons to reject this PIP, empty when acceptable (rules: engine/legal/pip.py)."""
+    dagtekening = _as_date(data.get("pip_gewijzigd_verzonden_op") if gewijzigd else data.get("pip_dagtekening"))
     if dagtekening is None:
-        reasons.append("pip_dagtekening ontbreekt")
-    elif plicht is not None and dagtekening < plicht:
-        reasons.append("de dagtekening ligt voor de start van de inburgeringsplicht")
-    if niveau == "A2" and leerroute == "onderwijs":
-        reasons.append("A2 kan niet bij de onderwijsroute")
-    if niveau == "B1" and leerroute == "Z":
-        reasons.append("B1 kan niet bij de Z-route")
-    if niveau == "A2" and leerroute == "B1" and not data.get("pip_eerder_vastgesteld"):
-        reasons.append("A2 kan niet in een eerste PIP met de B1-route")
-    return reasons
+        return ["pip_dagtekening ontbreekt"]
+    case = {**data, "taalniveau": data.get("taalniveau_doel")}
+    return list(pip_weigeringen(case, dagtekening=dagtekening, gewijzigd=gewijzigd).values())
 
 
 def duo_handler(call: ServiceCall) -> dict[str, Any]:
@@ -78,7 +66,7 @@ def duo_handler(call: ServiceCall) -> dict[str, Any]:
         raise HandlerError(f"Onbekend DUO-bericht {kind!r}")
     data = {**call.data, **call.inputs}
     if kind in ("pip", "pip_gewijzigd"):
-        reasons = check_pip_for_duo(data)
+        reasons = check_pip_for_duo(data, gewijzigd=kind == "pip_gewijzigd")
         if reasons:
             raise HandlerError("DUO zou dit PIP weigeren: " + "; ".join(reasons))
     fields = ("leerroute", "pip_dagtekening", "termijn_start", "termijn_eind", "taalniveau_doel",

@@ -41,6 +41,7 @@ from engine.db.models import (
 from engine.deploy.deployment import DeployResult, deploy, latest_definition
 from engine.deploy.migration import MigrationResult, migrate_case
 from engine.errors import Conflict, Invalid, NotFound
+from engine.legal.checks import task_refusals
 from engine.running.handlers import HandlerRegistry
 from engine.running.messages import MessageOutcome, send_message
 from engine.running.policy import start_variables
@@ -289,6 +290,8 @@ class RegieEngine:
             _check_start_data(data)
             return dict(data)
         clean, errors = validate_submission(form, data, context=dict(task.data), now=now)
+        if not errors:
+            errors = task_refusals(row.properties or {}, {**task.data, **as_case_data(clean)}, now)
         if errors:
             raise Invalid("Niet alle velden zijn goed ingevuld", field_errors=errors)
         return as_case_data(clean)

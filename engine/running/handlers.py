@@ -78,3 +78,10 @@ class HandlerRegistry:
     def topics(self) -> set[str]:
         """Return every registered topic."""
         return set(self._handlers)
+
+    def bind(self, engine: Any) -> None:
+        """Give handlers that act on other cases (they have a `bind` method) the engine."""
+        for handler in self._handlers.values():
+            bind = getattr(handler, "bind", None)
+            if callable(bind):
+                bind(engine)

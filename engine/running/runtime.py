@@ -27,11 +27,13 @@ class Runtime:
 
 
 def default_handlers() -> HandlerRegistry:
-    """Register the service-task topics Regie ships: letter, duo, notify, brugklas."""
-    from engine.cohorts.handler import brugklas_handler
-    from engine.letters.handler import letter_handler
+    """Register the service-task topics Regie ships: letter, duo, notify, brugklas, legal, bezwaar."""
+    from engine.bezwaar.handler import BezwaarGevolg
     from engine.brp.letters import with_brp_address
+    from engine.cohorts.handler import brugklas_handler
     from engine.duo.outbox import duo_handler
+    from engine.legal.handler import legal_handler
+    from engine.letters.handler import letter_handler
     from engine.outbox.handlers import notify_handler
 
     registry = HandlerRegistry()
@@ -39,6 +41,8 @@ def default_handlers() -> HandlerRegistry:
     registry.register("duo", duo_handler)
     registry.register("notify", notify_handler)
     registry.register("brugklas", brugklas_handler)
+    registry.register("legal", legal_handler)
+    registry.register("bezwaar", BezwaarGevolg())
     return registry
 
 
@@ -62,8 +66,10 @@ def build_runtime(settings: Settings | None = None, *, handlers: HandlerRegistry
         upgrade_database(db)
     clock = SystemClock() if settings.clock == "system" else DatabaseClock()
     registry = handlers or default_handlers()
+    engine = RegieEngine(handlers=registry, clock=clock)
+    registry.bind(engine)
     runtime = Runtime(settings=settings, db=db, session_factory=make_session_factory(db), clock=clock,
-                      engine=RegieEngine(handlers=registry, clock=clock), handlers=registry)
+                      engine=engine, handlers=registry)
     from engine.duo.service import connect  # DUO outbox delivery after commit (engine/duo)
 
     connect(runtime)

@@ -15,8 +15,7 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,14 +25,12 @@ from sqlalchemy import select
 from engine.config import PROJECT_ROOT, Settings
 from engine.db.all_models import metadata
 from engine.db.models import Case, Gemeente, Incident, Job, Timer, UserTask
-from engine.errors import AppError
+from engine.errors import AppError, Invalid
+from engine.tools.scenario_compare import ScenarioError, as_datetime, same, same_moment
+from engine.tools.scenario_letters import letter_rows, refusal_fields, refusal_problem, stated_in_letter
 
 STEP_KINDS = ("expect", "complete", "advance", "message", "save_restore", "approve_letters", "retry", "claim")
 DEFAULT_ACTOR = "consulent1"
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be read, or a step that cannot be carried out."""
 
 
 @dataclass
@@ -62,18 +59,6 @@ class ScenarioResult:
         return not self.failures
 
 
-def _as_datetime(value: Any, where: str) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, 9, tzinfo=timezone.utc)
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ScenarioError(f"{where}: {value!r} is not a date or date-time") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def load_scenario(path: Path) -> Scenario:
     """Read and check one scenario file; errors name the file and the step."""
     try:
@@ -94,7 +79,7 @@ def load_scenario(path: Path) -> Scenario:
     start = raw.get("start") or {}
     return Scenario(
         path=path, name=raw.get("name") or path.stem, process=raw["process"],
-        clock=_as_datetime(raw.get("clock", "2026-01-05T09:00:00Z"), f"{path}: clock"),
+        clock=as_datetime(raw.get("clock", "2026-01-05T09:00:00Z"), f"{path}: clock"),
         gemeente=raw.get("gemeente", "demo"), start_data=dict(start.get("data") or {}), steps=steps,
     )
 
@@ -164,13 +149,24 @@ class ScenarioRun:
                                     .order_by(UserTask.created_at, UserTask.element_id)).scalars())
 
     def _complete(self, arg: dict, number: int) -> None:
-        wanted = arg.get("task")
-        with self.rt.session_factory.begin() as session:
-            matches = [t for t in self._open_tasks(session) if wanted in (t.element_id, t.name)]
-            if not matches:
-                raise ScenarioError(f"step {number}: no open task {wanted!r} to complete")
-            self.rt.engine.complete_task(session=session, task_id=matches[0].id, data=arg.get("data") or {},
-                                         actor=arg.get("as", DEFAULT_ACTOR))
+        wanted, refusal = arg.get("task"), arg.get("expect_refused")
+        try:
+            with self.rt.session_factory.begin() as session:
+                matches = [t for t in self._open_tasks(session) if wanted in (t.element_id, t.name)]
+                if not matches:
+                    raise ScenarioError(f"step {number}: no open task {wanted!r} to complete")
+                self.rt.engine.complete_task(session=session, task_id=matches[0].id, data=arg.get("data") or {},
+                                             actor=arg.get("as", DEFAULT_ACTOR))
+        except Invalid as exc:
+            if refusal is None:
+                raise
+            problem = refusal_problem(refusal, exc.field_errors or {})
+            if problem:
+                self.failures.append(f"step {number}: completing {wanted!r}: {problem}\n{self.describe()}")
+            return
+        if refusal is not None:
+            self.failures.append(f"step {number}: completing {wanted!r} was accepted; expected a refusal of "
+                                 f"{', '.join(refusal_fields(refusal))}\n{self.describe()}")
 
     def _claim(self, arg: dict, number: int) -> None:
         with self.rt.session_factory.begin() as session:
@@ -185,7 +181,7 @@ class ScenarioRun:
 
         with self.rt.session_factory() as session:
             now = self.rt.clock.now(session)
-        until = parse_until(str(arg), now) if not isinstance(arg, (date, datetime)) else _as_datetime(arg, "advance")
+        until = parse_until(str(arg), now) if not isinstance(arg, (date, datetime)) else as_datetime(arg, "advance")
         self.rt.engine.fire_due_timers(session_factory=self.rt.session_factory, until=until)
 
     def _message(self, arg: dict, number: int) -> None:
@@ -255,6 +251,7 @@ class ScenarioRun:
                     select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at)).scalars()],
                 "letters": list(session.execute(select(Letter.template).where(Letter.case_id == case.id)
                                                 .order_by(Letter.id)).scalars()),
+                "letter_rows": letter_rows(session, case.id),
                 "incidents": [(i.element_id, i.message) for i in session.execute(
                     select(Incident).where(Incident.case_id == case.id, Incident.resolved_at.is_(None))).scalars()],
                 "waiting": list(session.execute(select(Job.element_id).where(Job.case_id == case.id)).scalars()),
@@ -279,27 +276,6 @@ class ScenarioRun:
         return "\n".join(lines)
 
 
-def _same(wanted: Any, value: Any) -> bool:
-    if isinstance(value, (date, datetime)):
-        return str(wanted) == value.isoformat()[: len(str(wanted))]
-    if isinstance(value, Decimal) and isinstance(wanted, (int, float, str)) and not isinstance(wanted, bool):
-        return value == Decimal(str(wanted))
-    if isinstance(wanted, (date, datetime)):
-        return _same(wanted.isoformat(), value) if not isinstance(value, str) else value.startswith(wanted.isoformat())
-    if isinstance(wanted, dict) and isinstance(value, dict):
-        return all(k in value and _same(v, value[k]) for k, v in wanted.items())
-    if isinstance(wanted, list) and isinstance(value, list):
-        return len(wanted) == len(value) and all(_same(w, v) for w, v in zip(wanted, value))
-    return wanted == value
-
-
-def _same_moment(wanted, value: datetime) -> bool:
-    """A date means that day in Dutch time (as task_due); a date-time is compared in UTC."""
-    if isinstance(wanted, date) and not isinstance(wanted, datetime) or (isinstance(wanted, str) and len(wanted) == 10):
-        return str(wanted) == value.astimezone(_amsterdam()).date().isoformat()
-    return _same(wanted, value)
-
-
 def _tasks(wanted, actual):
     return None if sorted(wanted or []) == sorted(actual["tasks"]) else f"expected {sorted(wanted or [])}"
 
@@ -315,25 +291,33 @@ def _tasks_exclude(wanted, actual):
 
 
 def _variables(wanted, actual):
-    wrong = {k: v for k, v in wanted.items() if not _same(v, actual["variables"].get(k))}
+    wrong = {k: v for k, v in wanted.items() if not same(v, actual["variables"].get(k))}
     return f"expected {wrong}" if wrong else None
 
 
 def _timers(wanted, actual):
     for timer in wanted:
         element, due = (timer.get("element"), timer.get("due")) if isinstance(timer, dict) else (timer, None)
-        if not any(e == element and (due is None or _same_moment(due, d)) for e, d in actual["timers"]):
+        if not any(e == element and (due is None or same_moment(due, d)) for e, d in actual["timers"]):
             return f"expected a timer {element}" + (f" due {due}" if due else "")
     return None
 
 
 def _letters(wanted, actual):
+    if not wanted:
+        return f"expected no letters, found {actual['letters']}" if actual["letters"] else None
     remaining = list(actual["letters"])
     for template in wanted:
         if template not in remaining:
             return f"expected letter {template!r}"
         remaining.remove(template)
     return None
+
+
+def _letters_exactly(wanted, actual):
+    if sorted(wanted or []) == sorted(actual["letters"]):
+        return None
+    return f"expected exactly {sorted(wanted or [])}, found {sorted(actual['letters'])}"
 
 
 def _incidents(wanted, actual):
@@ -350,21 +334,15 @@ def _status(wanted, actual):
 def _task_due(wanted, actual):
     for element, due in wanted.items():
         row = actual["task_rows"].get(element)
-        if row is None or row.due_at is None or not _same(due, row.due_at.astimezone(_amsterdam()).date()):
+        if row is None or row.due_at is None or not same_moment(due, row.due_at):
             return f"expected {element} due {due}"
     return None
-
-
-def _amsterdam():
-    from engine.bpmn.scripting import LOCAL_TZ
-
-    return LOCAL_TZ
 
 
 EXPECTATIONS: dict[str, Callable[[Any, dict], str | None]] = {
     "tasks": _tasks, "tasks_include": _tasks_include, "tasks_exclude": _tasks_exclude,
     "variables": _variables, "timers": _timers, "letters": _letters, "incidents": _incidents,
-    "status": _status, "task_due": _task_due,
+    "status": _status, "task_due": _task_due, "letters_exactly": _letters_exactly, "letter": stated_in_letter,
 }
 
 

@@ -64,13 +64,23 @@ EXAMPLES: dict[str, dict] = {
     "boetebeschikking": {
         "artikel": "23", "overtreding": "U bent in januari niet naar de taallessen gegaan.",
         "overtreding_datum": "2026-01-31", "rapport_datum": "2026-02-09", "boete_bedrag": "150.00",
-        "verwijtbaarheid": "grove_schuld", "herhaling": 3,
+        "verwijtbaarheid": "grove_schuld", "herhaling": 3, "boete_basis": "200.00", "verwijtbaarheid_percentage": 75,
     },
     "beschikking_ontzorgen": {"datum_start_bijstand": "2026-02-15", "zorgverzekeraar": "Zorgverzekeraar Zuid"},
     "uitnodiging_eindgesprek": {
         "soort": "Z-route", "gesprek_datum": "2026-04-14", "gesprek_tijd": "11:00", "gesprek_locatie": "Stadhuis",
     },
     "nazorg_contact": {"examen_datum": "2025-09-01", "consulent_naam": "Johan de Boer"},
+    "bezwaar_ontvangstbevestiging": {
+        "bezwaar_ontvangen_op": "2026-02-20", "beschikking_datum": "2026-01-19", "beschikking_kenmerk": "2026-0001-03",
+        "bezwaar_beslistermijn": "2026-04-13", "pro_forma": True, "hersteltermijn": "2026-03-06",
+    },
+    "bezwaar_verdaging": {"bezwaar_ontvangen_op": "2026-02-20", "bezwaar_beslistermijn": "2026-05-25"},
+    "beslissing_op_bezwaar": {
+        "bezwaar_ontvangen_op": "2026-02-20", "beschikking_datum": "2026-01-19", "beschikking_kenmerk": "2026-0001-03",
+        "bezwaar_uitkomst": "gegrond", "beslissing_motivering": "U was ziek op de dag van de les; dat is aangetoond.",
+        "rechtbank": "rechtbank Den Haag",
+    },
 }
 
 

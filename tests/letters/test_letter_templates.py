@@ -98,7 +98,7 @@ def test_boete_art22_sets_new_deadline(session, make_call):
 
 @pytest.mark.parametrize("reden, extra, expected", [
     ("schakelen", {}, "U volgde de B1-route. Vanaf nu volgt u de zelfredzaamheidsroute (Z-route)."),
-    ("afschalen", {"leerroute": "B1", "afgeschaalde_onderdelen": "spreken en schrijven"},
+    ("afschalen", {"leerroute": "B1", "afgeschaalde_onderdelen": "spreken en schrijven", "uren_cursus": 612},
      "Niveau A2 is genoeg voor: spreken en schrijven"),
     ("verhuizing", {"leerroute": "B1", "vorige_gemeente": "Gemeente Elders"},
      "U bent verhuisd van Gemeente Elders naar onze gemeente."),
@@ -145,3 +145,13 @@ def test_no_summary_for_dutch_or_a_language_without_template(session, make_call)
         _, letter, text = render(session, make_call, "nazorg_contact", {"taal": taal})
         assert "Summary" not in text
         assert not any(key.startswith("samenvatting") for key in letter.part_versions)
+
+
+def test_bezwaar_letters_state_the_awb_terms(session, make_call):
+    _, _, received = render(session, make_call, "bezwaar_ontvangstbevestiging")
+    assert "uiterlijk op 13 april 2026" in received and "vóór 6 maart 2026" in received  # 7:10, 6:6
+
+    _, letter, decided = render(session, make_call, "beslissing_op_bezwaar")
+    assert "Uw bezwaar is gegrond" in decided and "rechtbank Den Haag" in decided
+    assert "uiterlijk op 13 april 2026" in decided  # sent 2 March: six weeks for beroep (Awb 6:7, 8:1)
+    assert letter.data["beroep_uiterlijk"] == "2026-04-13"

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
+from engine.legal import termijnen
 from engine.letters import rules
 from engine.letters.formatting import bedrag, datum
 from engine.letters.handler import letter_handler
@@ -52,19 +53,23 @@ def test_conditional_fields_of_article_22_are_required(session, make_call):
         letter_handler(call)
 
 
-@pytest.mark.parametrize("extra, field", [
-    ({"boete_bedrag": "100.00"}, "boete_bedrag"),  # 3rd repeat with grove schuld is 150
-    ({"artikel": "22", "boete_bedrag": 250, "nieuwe_termijn": "2026-05-04"}, "nieuwe_termijn"),  # > 2 months
-    ({"artikel": "22", "boete_bedrag": 340, "nieuwe_termijn": "2026-04-01"}, "boete_bedrag"),
-])
-def test_boete_must_match_the_law(session, make_call, extra, field):
-    with pytest.raises(HandlerError, match=f"veld '{field}'"):
+def test_art22_new_deadline_must_fall_within_two_months(session, make_call):
+    extra = {"artikel": "22", "boete_bedrag": 250, "nieuwe_termijn": "2026-05-04"}
+    with pytest.raises(HandlerError, match="veld 'nieuwe_termijn'"):
         letter_handler(make_call("boetebeschikking", extra))
 
 
-def test_no_fine_when_bijstand_was_lowered_for_the_same_behaviour(session, make_call):
-    with pytest.raises(HandlerError, match="Wet 27"):
-        letter_handler(make_call("boetebeschikking", {"bijstand_verlaagd_zelfde_gedrag": True}))
+def test_the_letter_states_the_decision_tables_capped_fine(session, make_call):
+    # Besluit 7.1.5 left EUR 100 of the EUR 2,400: the letter states that, it does not recompute the law.
+    extra = {"boete_bedrag": "100.00", "plafond_toegepast": True}
+    result = letter_handler(make_call("boetebeschikking", extra))
+    letter = session.get(Letter, result["laatste_brief_id"])
+    assert letter.data["boete_bedrag"] == "100.00" and letter.data["boete_basis"] == "200.00"
+
+
+def test_an_art23_fine_needs_the_tables_basis_and_percentage(session, make_call):
+    with pytest.raises(HandlerError, match="veld 'boete_basis' ontbreekt"):
+        letter_handler(make_call("boetebeschikking", {"boete_basis": None}))
 
 
 def test_schakelen_after_18_months_is_refused_except_onderwijs_to_b1(session, make_call):
@@ -123,6 +128,17 @@ def test_leftover_template_code_is_refused():
         refuse_leftovers("test", out.getvalue())
 
 
+@pytest.mark.parametrize("year", range(2024, 2036))
+def test_5_mei_is_an_algemeen_erkende_feestdag_every_year(year):
+    assert date(year, 5, 5) in rules.algemeen_erkende_feestdagen(year)
+
+
+def test_koningsdag_on_a_sunday_is_celebrated_on_the_saturday_before():
+    assert date(2025, 4, 26) in rules.algemeen_erkende_feestdagen(2025)
+    assert date(2025, 4, 27) not in rules.algemeen_erkende_feestdagen(2025)
+    assert date(2030, 4, 27) in rules.algemeen_erkende_feestdagen(2030)  # a Saturday stays
+
+
 def test_dutch_filters():
     assert datum(date(2026, 3, 3)) == "3 maart 2026"
     assert datum("2026-12-01", "en") == "1 December 2026"
@@ -132,14 +148,12 @@ def test_dutch_filters():
 
 
 def test_legal_dates_and_amounts():
-    assert rules.termijn_eind(date(2028, 2, 28)) == date(2031, 2, 28)  # starts 29 Feb, three years
+    assert termijnen.termijn_eind(date(2028, 2, 28)) == date(2031, 2, 28)  # starts 29 Feb, three years
     assert rules.bezwaar_uiterlijk(date(2026, 3, 2)) == date(2026, 4, 13)
     assert rules.bezwaar_uiterlijk(date(2026, 3, 13)) == date(2026, 4, 24)  # a Friday stays
     assert rules.bezwaar_uiterlijk(date(2026, 3, 14)) == date(2026, 4, 28)  # Saturday, Sunday, Koningsdag
     assert rules.bezwaar_uiterlijk(date(2026, 3, 16)) == date(2026, 4, 28)  # Koningsdag 27 April moves it on
-    assert rules.termijn_eind(date(2028, 2, 29)) == date(2031, 2, 28)
+    assert rules.bezwaar_uiterlijk(date(2026, 3, 24)) == date(2026, 5, 6)  # 5 mei counts every year (Atw 3)
+    assert termijnen.termijn_eind(date(2028, 2, 29)) == date(2031, 2, 28)
     assert rules.ontzorgen_eind(date(2026, 8, 31)) == date(2027, 2, 28)
     assert rules.ontzorgen_eind(date(2026, 3, 1)) == date(2026, 8, 31)
-    assert rules.boete_art23(1, "opzet") == Decimal("50.00")
-    assert rules.boete_art23(6, "opzet") == Decimal("800.00")  # capped (Besluit 7.1.3)
-    assert rules.boete_art23(2, "verminderd") == Decimal("25.00")
