@@ -29,10 +29,10 @@ class CaseOut(Schema):
     bsn_masked: str | None = None
 
     @classmethod
-    def of(cls, case) -> "CaseOut":
-        """Build from a Case row."""
+    def of(cls, case, *, show_bsn: bool = True) -> "CaseOut":
+        """Build from a Case row; `show_bsn=False` (a partner) leaves even the masked BSN out."""
         out = cls.model_validate(case)
-        out.bsn_masked = mask_bsn(case.bsn)
+        out.bsn_masked = mask_bsn(case.bsn) if show_bsn else None
         return out
 
 
@@ -134,7 +134,7 @@ class MessageOut(BaseModel):
 def dossier_out(found) -> DossierOut:
     """Turn the dossier read model into its JSON shape."""
     return DossierOut(
-        case=CaseOut.of(found.case),
+        case=CaseOut.of(found.case, show_bsn=any(f.label == "BSN" for f in found.person)),
         person=[FactOut.model_validate(f) for f in found.person],
         traject=[FactOut.model_validate(f) for f in found.traject],
         violations=found.violations,
