@@ -39,9 +39,9 @@ class CaseOut(Schema):
 class StartCaseIn(BaseModel):
     """Start a klantreis."""
 
-    process_id: str
+    process_id: str = Field(min_length=1, max_length=100)
     data: dict[str, Any] = {}
-    business_key: str | None = None
+    business_key: str | None = Field(default=None, max_length=100)
 
 
 class FactOut(Schema):
@@ -115,9 +115,9 @@ class DiagramOut(BaseModel):
 class MessageIn(BaseModel):
     """A message for a case, addressed by case id or BSN."""
 
-    name: str
-    message_id: str
-    case_id: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    message_id: str = Field(min_length=1, max_length=200)
+    case_id: str | None = Field(default=None, max_length=36)
     bsn: str | None = Field(default=None, max_length=9)
     payload: dict[str, Any] = {}
 

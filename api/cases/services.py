@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.permissions import may, visible_case
 from api.letters import services as letter_service
-from engine.access import need_to_know, roles
+from engine.access import limits, need_to_know, roles
 from engine.casefile import dossier, notes
 from engine.db.models import Case, ProcessDefinition, User
 from engine.errors import Conflict, Forbidden
@@ -74,6 +74,7 @@ def start_case(
 ) -> Case:
     """Start a klantreis in the user's gemeente."""
     roles.require(user, "case.start")
+    limits.check_case_data(data)
     return runtime.engine.start_case(
         session=session,
         process_id=process_id,
@@ -99,6 +100,7 @@ def send_message(
     system account, internal messages from a klantmanager; each sender only its own message names."""
     if not roles.may_send_message(user, name):
         raise Forbidden(f"Uw account mag het bericht {name[:100]!r} niet sturen.")
+    limits.check_case_data(payload, prefix="payload")
     if case_id is not None:
         dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
     return runtime.engine.send_message(

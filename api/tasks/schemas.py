@@ -53,7 +53,7 @@ class DraftOut(Schema):
 class AssignIn(BaseModel):
     """Give a task to a colleague, with a reason."""
 
-    assignee: str
+    assignee: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=500)
 
 

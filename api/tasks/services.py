@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.permissions import may, may_work_on, visible_case, visible_task
 from api.cases.services import case_dossier
-from engine.access import accounts, roles, tenancy
+from engine.access import accounts, limits, roles, tenancy
 from engine.casefile import dossier, notes
 from engine.db.models import Case, User, UserTask
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -138,6 +138,7 @@ def complete(
     expected_version: int | None = None,
 ) -> Case:
     """Complete a task with the submitted form data; an unassigned task is claimed first."""
+    limits.check_case_data(data)
     task = get_task(session=session, user=user, task_id=task_id)
     if not may_work_on(user, task):
         raise Forbidden("Deze taak is niet voor uw groep.")
@@ -156,6 +157,7 @@ def complete(
 
 def save_draft(*, session: Session, user: User, task_id: str, data: dict[str, Any], now: datetime) -> notes.TaskDraft:
     """Keep the unfinished form of a task for this user."""
+    limits.check_case_data(data)
     task = get_task(session=session, user=user, task_id=task_id)
     case = visible_case(session=session, user=user, case_id=task.case_id)
     return notes.save_draft(session=session, task_id=task.id, case=case, username=user.username, data=data, now=now)

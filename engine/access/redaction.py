@@ -15,6 +15,7 @@ import traceback
 BSN_SHAPED = re.compile(r"(?<!\d)\d{9}(?!\d)")
 SEARCH_PATHS = frozenset({"/", "/api/cases", "/api/tasks", "/zoeken", "/api/cases/search", "/api/tasks/search"})
 MARK = "[bsn]"
+_PLAIN = (str, bytes, int, float, bool, type(None))
 _installed = False
 
 
@@ -51,12 +52,22 @@ def install() -> None:
 
     def factory(*args, **kwargs):
         record = previous(*args, **kwargs)
-        if isinstance(record.msg, str):
-            record.msg = redact_text(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(_redact_value(a) for a in record.args)
-        elif isinstance(record.args, dict):
-            record.args = {k: _redact_value(v) for k, v in record.args.items()}
+        values = record.args.values() if isinstance(record.args, dict) else (record.args or ())
+        if all(isinstance(v, _PLAIN) for v in values):
+            # Keep the arguments (uvicorn's access formatter reads them one by one), each redacted.
+            if isinstance(record.msg, str):
+                record.msg = redact_text(record.msg)
+            if isinstance(record.args, tuple):
+                record.args = tuple(_redact_value(a) for a in record.args)
+            elif isinstance(record.args, dict):
+                record.args = {k: _redact_value(v) for k, v in record.args.items()}
+        else:
+            # An object argument (a result row, a statement): format now, then redact the text.
+            try:
+                text = record.getMessage()
+            except Exception:  # a broken log call must not break the caller
+                text = str(record.msg)
+            record.msg, record.args = redact_text(text), ()
         if record.exc_info and record.exc_info[0] is not None:
             record.exc_text = redact_text("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
         return record
