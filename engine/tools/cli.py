@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from engine.access import cli as cli_access
 from engine.errors import AppError, DeployRefused
 
 app = typer.Typer(help="Regie: Wet inburgering 2021 process automation.", no_args_is_help=True,
@@ -71,7 +72,8 @@ def db_upgrade() -> None:
 
 @app.command()
 def deploy(paths: list[Path] = typer.Argument(..., help="BPMN, DMN and .form files or folders."),
-           actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
+           actor: str = typer.Option("beheerder", help=ACTOR_HELP),
+           tenant: Optional[str] = typer.Option(None, help="Gemeente code; without it the shared base.")) -> None:
     """Deploy diagrams, decisions and forms; refuses with file, element and reason."""
     from engine.deploy.deployment import kind_of
 
@@ -86,7 +88,9 @@ def deploy(paths: list[Path] = typer.Argument(..., help="BPMN, DMN and .form fil
     rt = _runtime()
     try:
         with rt.session_factory.begin() as session:
-            result = rt.engine.deploy(session=session, files=files, actor=actor, source="cli", name="regie deploy")
+            cli_access.require(session, actor, "deploy")
+            result = rt.engine.deploy(session=session, files=files, actor=actor, source="cli", name="regie deploy",
+                                      tenant=tenant)
     except AppError as exc:
         _report_app_error(exc)
     for warning in result.warnings:
@@ -154,6 +158,7 @@ def complete(task_id: str, data: Optional[str] = typer.Option(None, help="JSON o
     rt = _runtime()
     try:
         with rt.session_factory.begin() as session:
+            cli_access.require(session, actor, "tasks.work", task_id=task_id)
             case = rt.engine.complete_task(session=session, task_id=task_id, data=_json_arg(data, "--data"),
                                            actor=actor)
     except AppError as exc:
@@ -172,6 +177,7 @@ def message(name: str, message_id: str = typer.Option(..., "--id", help="Unique 
     rt = _runtime()
     try:
         with rt.session_factory.begin() as session:
+            cli_access.require_message(session, actor, name)
             outcome = rt.engine.send_message(session=session, name=name, message_id=message_id, actor=actor,
                                              case_id=case, bsn=bsn, gemeente=gemeente,
                                              payload=_json_arg(data, "--data"))

@@ -137,3 +137,21 @@ def test_a_regional_user_switches_gemeente_explicitly_and_is_audited_there(login
         rows = session.query(AuditEntry).filter_by(actor="anna").order_by(AuditEntry.id).all()
         assert [(r.action, r.gemeente) for r in rows] == [("switch_gemeente", "amersfoort"), ("view", "amersfoort")]
         assert session.query(User).filter_by(username="anna").one().gemeente == "demo", "the account is unchanged"
+
+
+def test_cli_writes_go_through_the_access_model(runtime, partner):
+    from engine.access import cli as cli_access
+    from engine.errors import Forbidden
+
+    _, task_id = start_case(runtime)
+    with transaction(runtime.session_factory) as session:
+        with pytest.raises(Forbidden):
+            cli_access.require(session, PARTNER, "tasks.work", task_id=task_id)
+        with pytest.raises(Forbidden):
+            cli_access.require_message(session, "anna", "duo_lbt_uitslag")
+        cli_access.require(session, "anna", "tasks.work", task_id=task_id)
+        cli_access.require(session, "bea", "tasks.work", task_id=task_id)  # the beheerder's CLI
+        cli_access.require_message(session, "systeem:duo", "duo_lbt_uitslag")
+        cli_access.require_message(session, "duo-koppeling", "duo_lbt_uitslag")
+        with pytest.raises(Forbidden):
+            cli_access.require_message(session, "coa-koppeling", "duo_lbt_uitslag")

@@ -111,3 +111,10 @@ def test_a_route_without_a_rule_is_refused_and_named(app, monkeypatch):
     assert missing == ["GET /api/me"]
     response = browser.get("/api/me")
     assert response.status_code == 403 and NO_RULE in response.text
+
+
+def test_developers_md_carries_the_role_capability_table_of_the_code():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "DEVELOPERS.md").read_text(encoding="utf-8")
+    assert roles.capability_matrix_markdown() in text, "regenerate the table in DEVELOPERS.md (Access model)"
