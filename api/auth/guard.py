@@ -7,7 +7,7 @@ from fastapi import Request
 from api.deps import SessionDep, principal
 from engine.access import roles
 from engine.access.routes import LOGGED_IN, OWN_AUTH, PUBLIC, rule_for
-from engine.errors import Forbidden
+from engine.errors import Forbidden, Invalid
 
 NO_RULE = "Deze route heeft geen toegangsregel; niemand mag haar gebruiken tot die er is."
 
@@ -24,8 +24,23 @@ def route_template(request: Request) -> str:
     return getattr(route, "path_format", None) or getattr(route, "path", None) or request.url.path
 
 
+MAX_NUMBER_DIGITS = 15
+"""A number in a path or query longer than this is refused (422) before it reaches the database."""
+
+
+def check_numbers(request: Request) -> None:
+    """Refuse path and query numbers no database column holds (a 422 naming the field, never a 500)."""
+    problems = {f"{where}.{name}": "Dit getal is te groot."
+                for where, params in (("path", request.path_params), ("query", request.query_params))
+                for name, value in params.items()
+                if isinstance(value, str) and value.lstrip("-").isdigit() and len(value.lstrip("-")) > MAX_NUMBER_DIGITS}
+    if problems:
+        raise Invalid("Ongeldige invoer.", field_errors=problems)
+
+
 def check_route(request: Request, session: SessionDep) -> None:
     """Refuse the request unless the caller's roles give the capability the route's rule names."""
+    check_numbers(request)
     rule = rule_for(request.method, route_template(request))
     if rule is None:
         raise Forbidden(NO_RULE)

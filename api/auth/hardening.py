@@ -71,7 +71,37 @@ async def _refuse(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+ERROR_SCHEMA = {
+    "title": "Fout",
+    "type": "object",
+    "description": "Every refusal of the JSON API: a Dutch message and, for bad input, the fields and why.",
+    "properties": {
+        "detail": {"type": "string", "title": "Detail"},
+        "field_errors": {"type": "object", "additionalProperties": {"type": "string"}, "title": "Field Errors"},
+    },
+    "required": ["detail"],
+}
+
+
+def _published_openapi(app: FastAPI):
+    """Describe the error body the API really sends (api/errors.py) instead of FastAPI's default."""
+    original = app.openapi
+
+    def openapi():
+        if app.openapi_schema is None:
+            schema = original()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            if "HTTPValidationError" in components:
+                components["HTTPValidationError"] = ERROR_SCHEMA
+                components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
 def install(app: FastAPI) -> None:
-    """Add the body limit and make every log line of the process BSN-free."""
+    """Add the body limit, publish the real error shape, and make every log line BSN-free."""
     app.add_middleware(BodyLimit)
+    app.openapi = _published_openapi(app)
     redaction.install()

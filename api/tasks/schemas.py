@@ -33,7 +33,7 @@ class CompleteIn(BaseModel):
     """The submitted form of a task; `expected_version` guards against stale forms."""
 
     data: dict[str, Any] = {}
-    expected_version: int | None = None
+    expected_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
 class DraftIn(BaseModel):
