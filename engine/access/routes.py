@@ -23,11 +23,9 @@ ROUTE_RULES: dict[str, str] = {
     "GET /api/openapi.json": PUBLIC,
     "GET /api/docs": PUBLIC,
     "/static/*": PUBLIC,
-    # log in and out, OpenID Connect, sessions, gemeente switch (api/auth)
+    # log in and out, sessions, gemeente switch (api/auth)
     "GET /login": PUBLIC,
     "POST /login": PUBLIC,
-    "GET /login/oidc": PUBLIC,
-    "GET /login/oidc/callback": PUBLIC,
     "POST /logout": LOGGED_IN,
     "GET /api/me": LOGGED_IN,
     "POST /gemeente": LOGGED_IN,
