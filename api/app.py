@@ -5,12 +5,13 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api import errors
+from api.auth import access_routes, guard, hardening
 from api.auth import routes as auth_routes
 from api.cases import endpoints as case_endpoints
 from api.cases import pages as case_pages
@@ -69,6 +70,7 @@ def create_app(runtime=None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(guard.check_route)],  # every route's access rule (engine/access/routes.py)
     )
     app.state.runtime = runtime
     app.state.templates = build_templates()
@@ -82,6 +84,7 @@ def create_app(runtime=None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     errors.install(app)
+    hardening.install(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -129,4 +132,7 @@ def create_app(runtime=None) -> FastAPI:
     app.include_router(duo_notificaties.router, prefix=duo_notificaties.BASE_PATH)
     app.include_router(coa_routes.router, prefix="/api")
     app.include_router(duo_beheer.router, include_in_schema=False)
+
+    app.include_router(access_routes.api_router, prefix="/api")
+    app.include_router(access_routes.router, include_in_schema=False)
     return app

@@ -11,8 +11,10 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from api.security import CSRF_FIELD, CSRF_HEADER, csrf_valid, session_user_id
-from engine.access import accounts
+from api.security import CSRF_FIELD, CSRF_HEADER, csrf_valid, session_token
+from engine.access import accounts, tenancy
+from engine.access import sessions as login_sessions
+from engine.access.roles import grants_of
 from engine.db.models import User
 from engine.db.session import transaction
 from engine.errors import AppError, Forbidden
@@ -50,9 +52,31 @@ def get_now(request: Request, session: SessionDep) -> datetime:
 Now = Annotated[datetime, Depends(get_now)]
 
 
+def _act(request: Request, session: Session, user: User, gemeente: str, how: str) -> User:
+    """Keep the caller for this request, acting in its working gemeente on the case clock's day."""
+    today = request.app.state.runtime.clock.now(session).date()
+    user = tenancy.act_in(session, user, gemeente, today=today)
+    request.state.principal = user
+    request.state.auth = how
+    return user
+
+
 def _session_user(request: Request, session: Session) -> User | None:
-    uid = session_user_id(request)
-    return accounts.get_user(session=session, user_id=uid) if uid is not None else None
+    """Return the user of the server-side session named by the cookie (None: not logged in)."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    row = login_sessions.resolve(session, session_token(request))
+    user = accounts.get_user(session=session, user_id=row.user_id) if row is not None else None
+    if user is None:
+        return None
+    request.state.login_session = row
+    return _act(request, session, user, row.gemeente, "session")
+
+
+def client_address(request: Request) -> str | None:
+    """Return the client address, for throttling per address."""
+    return request.client.host if request.client is not None else None
 
 
 def _basic_auth_user(request: Request, header: str) -> int:
@@ -64,28 +88,41 @@ def _basic_auth_user(request: Request, header: str) -> int:
         raise LoginRequired("Ongeldige inloggegevens.") from None
     runtime = request.app.state.runtime
     with transaction(runtime.session_factory) as auth_session:
-        now = runtime.clock.now(auth_session)
-        user = accounts.authenticate(session=auth_session, username=username, password=password, now=now)
+        user = accounts.authenticate(session=auth_session, username=username, password=password,
+                                     address=client_address(request))
         user_id = user.id if user is not None else None
-        is_beheerder = user is not None and "beheerder" in (user.roles or [])
+        may_use_basic = user is not None and (
+            "beheerder" in (user.roles or []) or grants_of(user).system)
     if user_id is None:
         raise LoginRequired("Ongeldige inloggegevens.")
-    if not is_beheerder:
-        raise Forbidden("Alleen een beheerder mag de API met gebruikersnaam en wachtwoord gebruiken.")
+    if not may_use_basic:
+        raise Forbidden("Alleen een beheerder of een systeemaccount mag de API met gebruikersnaam en wachtwoord "
+                        "gebruiken.")
     return user_id
 
 
-def api_user(request: Request, session: SessionDep) -> User:
-    """Return the API caller: HTTP basic (beheerder) or the session cookie plus CSRF header."""
+def principal(request: Request, session: Session) -> User:
+    """Return who calls: HTTP basic (beheerder, system account) or the session cookie; 401 when nobody."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
     header = request.headers.get("authorization", "")
     if header.lower().startswith("basic "):
         user = accounts.get_user(session=session, user_id=_basic_auth_user(request, header))
         if user is None:
             raise LoginRequired("Ongeldige inloggegevens.")
-        return user
+        return _act(request, session, user, user.gemeente, "basic")
     user = _session_user(request, session)
     if user is None:
         raise LoginRequired("Log eerst in.")
+    return user
+
+
+def api_user(request: Request, session: SessionDep) -> User:
+    """Return the API caller: HTTP basic (beheerder, system account) or the session cookie plus CSRF header."""
+    user = principal(request, session)
+    if getattr(request.state, "auth", "") == "basic":
+        return user
     if request.method not in SAFE_METHODS and not csrf_valid(request, request.headers.get(CSRF_HEADER)):
         raise Forbidden("De beveiligingscode (CSRF) ontbreekt of klopt niet.")
     return user
@@ -102,7 +139,7 @@ async def check_form_csrf(request: Request) -> None:
 def web_user(request: Request, session: SessionDep, _csrf: Annotated[None, Depends(check_form_csrf)]) -> User:
     """Return the logged-in user of a web page (POST forms checked for CSRF first)."""
     user = _session_user(request, session)
-    if user is None:
+    if user is None or getattr(request.state, "auth", "") != "session":
         raise LoginRequired("Log eerst in.")
     return user
 

@@ -1,8 +1,9 @@
 """Login sessions and CSRF tokens.
 
-The session lives in a signed cookie (itsdangerous via Starlette's SessionMiddleware:
-HttpOnly, SameSite=Lax, Secure when `settings.secure_cookies`). It holds only the user
-id, the CSRF token and flash messages; never a BSN. Every POST form carries the CSRF
+The login session lives on the server (engine/access/sessions.py: revocable, idle and absolute
+timeouts); the signed cookie (itsdangerous via Starlette's SessionMiddleware: HttpOnly,
+SameSite=Lax, Secure when `settings.secure_cookies`) holds only its random token, the CSRF
+token and flash messages; never a BSN. Every POST form carries the CSRF
 token in a hidden field; the JSON API, when called with the session cookie, needs it in
 the `X-CSRF-Token` header.
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from engine.access import sessions as login_sessions
 from engine.db.models import User
 
 SESSION_COOKIE = "regie_session"
@@ -39,22 +42,24 @@ def csrf_valid(request: Request, given: str | None) -> bool:
     return bool(expected and given and hmac.compare_digest(str(expected), str(given)))
 
 
-def log_in(request: Request, user: User) -> None:
-    """Start a fresh session for `user` (new CSRF token, so a planted session is useless)."""
+def log_in(request: Request, session: Session, user: User, method: str = "password") -> None:
+    """Start a fresh server-side session for `user` (new token and CSRF token, so a planted
+    session is useless); the cookie holds only the token."""
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session["sid"] = login_sessions.start(session, user=user, gemeente=user.gemeente, method=method)
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
-def log_out(request: Request) -> None:
-    """End the session."""
+def log_out(request: Request, session: Session, actor: str) -> None:
+    """End the session on the server (the cookie no longer works anywhere) and clear the cookie."""
+    login_sessions.end(session, session_token(request), actor=actor)
     request.session.clear()
 
 
-def session_user_id(request: Request) -> int | None:
-    """Return the logged-in user's id from the session cookie, or None."""
-    uid = request.session.get("uid")
-    return uid if isinstance(uid, int) else None
+def session_token(request: Request) -> str | None:
+    """Return the session token from the signed cookie, or None."""
+    token = request.session.get("sid")
+    return token if isinstance(token, str) else None
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

@@ -1,4 +1,4 @@
-"""Web pages: log in and log out."""
+"""Web pages: log in and log out (server-side sessions, throttled logins), switch gemeente."""
 
 from __future__ import annotations
 
@@ -7,24 +7,25 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import Now, SessionDep, check_form_csrf
-from api.security import flash, log_in, log_out, session_user_id
+from api.deps import Now, SessionDep, WebUser, check_form_csrf, client_address, principal
+from api.security import flash, log_in, log_out, session_token
 from api.templating import render
-from engine.access import accounts
+from engine.access import accounts, tenancy
+from engine.access import sessions as login_sessions
 
 router = APIRouter()
 CsrfChecked = Annotated[None, Depends(check_form_csrf)]
 LOGIN_FAILED = (
     "Dat lukte niet. Controleer uw gebruikersnaam en wachtwoord. "
-    f"Na {accounts.MAX_FAILED_LOGINS} mislukte pogingen is uw account "
-    f"{int(accounts.LOCKOUT_DURATION.total_seconds() // 60)} minuten geblokkeerd."
+    "Na een paar mislukte pogingen moet u steeds iets langer wachten voor u het opnieuw kunt proberen."
 )
+MAX_LOGIN_FIELD = 200
 
 
 @router.get("/login")
-def login_page(request: Request) -> Response:
+def login_page(request: Request, session: SessionDep) -> Response:
     """Show the login form."""
-    if session_user_id(request) is not None:
+    if login_sessions.resolve(session, session_token(request)) is not None:
         return RedirectResponse("/", status_code=303)
     return render(request, "login.html", {"title": "Inloggen", "username": "", "error": None})
 
@@ -33,23 +34,40 @@ def login_page(request: Request) -> Response:
 def login(
     request: Request,
     session: SessionDep,
-    now: Now,
     _csrf: CsrfChecked,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    username: Annotated[str, Form(max_length=MAX_LOGIN_FIELD)] = "",
+    password: Annotated[str, Form(max_length=MAX_LOGIN_FIELD)] = "",
 ) -> Response:
-    """Check the password; start a session or show the form again with a message."""
-    user = accounts.authenticate(session=session, username=username, password=password, now=now)
+    """Check the password; start a session or show the form again with a message (429 while throttled)."""
+    try:
+        user = accounts.authenticate(session=session, username=username, password=password,
+                                     address=client_address(request))
+    except accounts.LoginThrottled as exc:
+        context = {"title": "Inloggen", "username": username, "error": exc.message}
+        response = render(request, "login.html", context, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if user is None:
         context = {"title": "Inloggen", "username": username, "error": LOGIN_FAILED}
         return render(request, "login.html", context, status_code=401)
-    log_in(request, user)
+    log_in(request, session, user)
     flash(request, f"Welkom, {user.display_name}.")
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, _csrf: CsrfChecked) -> Response:
-    """End the session and go back to the login page."""
-    log_out(request)
+def logout(request: Request, session: SessionDep, _csrf: CsrfChecked) -> Response:
+    """End the session on the server and go back to the login page."""
+    user = principal(request, session)
+    log_out(request, session, actor=user.username)
     return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/gemeente")
+def switch_gemeente(request: Request, session: SessionDep, user: WebUser, now: Now,
+                    gemeente: Annotated[str, Form(max_length=32)] = "") -> Response:
+    """Work in another of your gemeenten from now on (audited under that gemeente)."""
+    tenancy.check_switch(session, user, gemeente, now)
+    login_sessions.switch_gemeente(session, request.state.login_session, gemeente)
+    flash(request, f"U werkt nu voor gemeente {gemeente}.")
+    return RedirectResponse("/", status_code=303)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth import permissions
@@ -44,16 +46,21 @@ def start_case(body: StartCaseIn, session: SessionDep, runtime: Runtime, user: C
 
 
 @router.get("/cases", response_model=list[CaseOut])
-def find_cases(q: str, session: SessionDep, user: CurrentUser) -> list[CaseOut]:
+def find_cases(q: Annotated[str, Query(max_length=200)], session: SessionDep, user: CurrentUser,
+               now: Now) -> list[CaseOut]:
     """Find cases by name part or case number (search by BSN with POST /cases/search)."""
     permissions.refuse_bsn_in_url(q)
-    return [CaseOut.of(c) for c in inbox_services.search_cases(session=session, user=user, text=q)]
+    show_bsn = permissions.may(user, "case.search_bsn")
+    return [CaseOut.of(c, show_bsn=show_bsn)
+            for c in inbox_services.search_cases(session=session, user=user, now=now, text=q)]
 
 
 @router.post("/cases/search", response_model=list[CaseOut])
-def search_cases(body: SearchIn, session: SessionDep, user: CurrentUser) -> list[CaseOut]:
+def search_cases(body: SearchIn, session: SessionDep, user: CurrentUser, now: Now) -> list[CaseOut]:
     """Find cases by name, case number or exact BSN (in the body)."""
-    return [CaseOut.of(c) for c in inbox_services.search_cases(session=session, user=user, text=body.text, bsn=body.bsn)]
+    show_bsn = permissions.may(user, "case.search_bsn")
+    return [CaseOut.of(c, show_bsn=show_bsn)
+            for c in inbox_services.search_cases(session=session, user=user, now=now, text=body.text, bsn=body.bsn)]
 
 
 @router.get("/cases/{case_id}", response_model=DossierOut)

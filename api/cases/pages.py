@@ -31,8 +31,8 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
         "case": found.case,
         "dossier": found,
         "diagram": diagram,
-        "is_beheerder": permissions.has_role(user, "beheerder"),
-        "may_review": permissions.has_role(user, "consulent", "teamleider"),
+        "is_beheerder": permissions.may(user, "incidents.retry"),
+        "may_review": permissions.may(user, "letters.review"),
         "note_error": None,
     }
     context["owner"], context["owner_choices"] = case_services.owner_view(session=session, user=user, case=found.case)

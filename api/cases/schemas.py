@@ -30,10 +30,10 @@ class CaseOut(Schema):
     bsn_masked: str | None = None
 
     @classmethod
-    def of(cls, case) -> "CaseOut":
-        """Build from a Case row."""
+    def of(cls, case, *, show_bsn: bool = True) -> "CaseOut":
+        """Build from a Case row; `show_bsn=False` (a partner) leaves even the masked BSN out."""
         out = cls.model_validate(case)
-        out.bsn_masked = mask_bsn(case.bsn)
+        out.bsn_masked = mask_bsn(case.bsn) if show_bsn else None
         return out
 
 
@@ -47,9 +47,9 @@ class KlantmanagerIn(BaseModel):
 class StartCaseIn(BaseModel):
     """Start a klantreis."""
 
-    process_id: str
+    process_id: str = Field(min_length=1, max_length=100)
     data: dict[str, Any] = {}
-    business_key: str | None = None
+    business_key: str | None = Field(default=None, max_length=100)
 
 
 class FactOut(Schema):
@@ -123,9 +123,9 @@ class DiagramOut(BaseModel):
 class MessageIn(BaseModel):
     """A message for a case, addressed by case id or BSN."""
 
-    name: str
-    message_id: str
-    case_id: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    message_id: str = Field(min_length=1, max_length=200)
+    case_id: str | None = Field(default=None, max_length=36)
     bsn: str | None = Field(default=None, max_length=9)
     payload: dict[str, Any] = {}
 
@@ -142,7 +142,7 @@ class MessageOut(BaseModel):
 def dossier_out(found) -> DossierOut:
     """Turn the dossier read model into its JSON shape."""
     return DossierOut(
-        case=CaseOut.of(found.case),
+        case=CaseOut.of(found.case, show_bsn=any(f.label == "BSN" for f in found.person)),
         person=[FactOut.model_validate(f) for f in found.person],
         traject=[FactOut.model_validate(f) for f in found.traject],
         violations=found.violations,

@@ -8,8 +8,9 @@ from typing import Any
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import has_role
+from api.auth.permissions import may, visible_case
 from api.letters import services as letter_service
+from engine.access import limits, need_to_know, roles
 from engine.casefile import dossier, notes
 from engine.casefile import ownership
 from engine.db.models import Case, ProcessDefinition, User
@@ -20,17 +21,18 @@ def case_dossier(
     *, session: Session, runtime, user: User, case_id: str, now: datetime, what: str = "case"
 ) -> dossier.Dossier:
     """Return the dossier of a case of the user's gemeente and audit the read."""
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=case_id)
     dossier.record_view(session=session, case=case, actor=user.username, now=now, what=what)
     variables = runtime.engine.case_variables(session=session, case=case)
-    return dossier.build_dossier(
+    found = dossier.build_dossier(
         session=session, case=case, variables=variables, letters=letter_service.case_letters(session=session, case=case)
     )
+    return need_to_know.filter_dossier(session, user, found)
 
 
 def add_note(*, session: Session, user: User, case_id: str, text: str, now: datetime) -> notes.CaseNote:
     """Write a note on a case."""
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=case_id)
     return notes.add_note(
         session=session, case=case, author=user.username, author_name=user.display_name, text=text, now=now
     )
@@ -38,23 +40,22 @@ def add_note(*, session: Session, user: User, case_id: str, text: str, now: date
 
 def case_notes(*, session: Session, user: User, case_id: str, now: datetime) -> list[notes.CaseNote]:
     """Return the notes of a case, newest first, and audit the read."""
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=case_id)
     dossier.record_view(session=session, case=case, actor=user.username, now=now, what="notes")
     return notes.list_notes(session=session, case=case)
 
 
 def case_audit(*, session: Session, user: User, case_id: str, now: datetime) -> list:
     """Return the full audit log of a case (teamleider or beheerder), and audit that read."""
-    if not has_role(user, "teamleider", "beheerder"):
-        raise Forbidden("Alleen een teamleider of beheerder ziet het volledige logboek.")
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    roles.require(user, "case.audit")
+    case = visible_case(session=session, user=user, case_id=case_id)
     dossier.record_view(session=session, case=case, actor=user.username, now=now, what="audit")
     return dossier.audit_log(session=session, case=case)
 
 
 def diagram(*, session: Session, runtime, user: User, case_id: str, now: datetime | None = None):
     """Return the diagram state (BPMN XML and marked element ids) of a case; audit the read when `now` is given."""
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=case_id)
     if now is not None:
         dossier.record_view(session=session, case=case, actor=user.username, now=now, what="diagram")
     return runtime.engine.diagram_state(session=session, case=case)
@@ -62,8 +63,7 @@ def diagram(*, session: Session, runtime, user: User, case_id: str, now: datetim
 
 def retry_incident(*, session: Session, runtime, user: User, incident_id: int) -> Case:
     """Retry the failed step of a case (beheerder)."""
-    if not has_role(user, "beheerder"):
-        raise Forbidden("Alleen een beheerder kan een storing opnieuw proberen.")
+    roles.require(user, "incidents.retry")
     incident = dossier.get_incident(session=session, incident_id=incident_id, gemeente=user.gemeente)
     if incident.resolved_at is not None:
         raise Conflict("Deze storing is al opgelost.")
@@ -74,6 +74,8 @@ def start_case(
     *, session: Session, runtime, user: User, process_id: str, data: dict[str, Any], business_key: str | None
 ) -> Case:
     """Start a klantreis in the user's gemeente."""
+    roles.require(user, "case.start")
+    limits.check_case_data(data)
     return runtime.engine.start_case(
         session=session,
         process_id=process_id,
@@ -95,7 +97,11 @@ def send_message(
     bsn: str | None,
     payload: dict[str, Any],
 ):
-    """Deliver a message (e.g. a DUO event) to a case of the user's gemeente."""
+    """Deliver a message to a case of the user's gemeente: DUO, COA and Pw events only from their own
+    system account, internal messages from a klantmanager; each sender only its own message names."""
+    if not roles.may_send_message(user, name):
+        raise Forbidden(f"Uw account mag het bericht {name[:100]!r} niet sturen.")
+    limits.check_case_data(payload, prefix="payload")
     if case_id is not None:
         dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
     return runtime.engine.send_message(
@@ -113,7 +119,7 @@ def send_message(
 def diagram_page_data(*, session: Session, runtime, user: User, case_id: str) -> dict[str, Any]:
     """Return what the case page's diagram script needs: the diagrams to draw and the marked elements."""
     state = diagram(session=session, runtime=runtime, user=user, case_id=case_id)
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=case_id)
     definition = session.get(ProcessDefinition, case.definition_id)
     return {
         "diagrams": diagrams_to_show(state, definition.process_id if definition is not None else ""),

@@ -44,8 +44,8 @@ def _inbox(request: Request, session, user: User, now, query: inbox.InboxQuery, 
         "query": query,
         "counts": inbox.summary(session=session, user=user, now=now),
         "sorts": SORT_LABELS,
-        "is_teamleider": permissions.has_role(user, "teamleider"),
-        "colleagues": task_services.colleagues(session=session, user=user) if permissions.has_role(user, "teamleider") else [],
+        "is_teamleider": permissions.may(user, "tasks.assign"),
+        "colleagues": task_services.colleagues(session=session, user=user) if permissions.may(user, "tasks.assign") else [],
         "search_has_bsn": bool(search_bsn),
         "cases": cases or [],
         "errors": errors or {},
@@ -78,7 +78,7 @@ def search(request: Request, session: SessionDep, user: WebUser, now: Now, form:
     page = int(form.get("page") or 1) if str(form.get("page") or "1").isdigit() else 1
     query = inbox.InboxQuery(view="search", text=text, bsn=bsn, page=page)
     try:
-        cases = inbox_services.search_cases(session=session, user=user, text=text, bsn=bsn)
+        cases = inbox_services.search_cases(session=session, user=user, now=now, text=text, bsn=bsn)
     except AppError as exc:
         fallback = inbox.InboxQuery(view="mine")
         return _inbox(request, session, user, now, fallback, errors=exc.field_errors or {"text": exc.message},

@@ -39,6 +39,6 @@ class InboxOut(Schema):
 class SearchIn(BaseModel):
     """Search by name part or case number (`text`) or exact BSN (`bsn`); sent in the body."""
 
-    text: str = ""
+    text: str = Field(default="", max_length=200)
     bsn: str = Field(default="", max_length=9)
-    page: int = 1
+    page: int = Field(default=1, ge=1, le=10_000)

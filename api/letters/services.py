@@ -6,6 +6,9 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from api.auth.permissions import visible_case
+from engine import audit
+from engine.access import need_to_know, roles
 from engine.casefile import dossier
 from engine.db.models import Case, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -19,10 +22,6 @@ LETTER_FORMATS = {
 }
 
 
-def _has_role(user: User, *roles: str) -> bool:
-    return bool(set(roles) & set(user.roles or []))
-
-
 def case_letters(*, session: Session, case: Case) -> list[Letter]:
     """Return the letters of a case."""
     return letter_archive.list_letters(session=session, case_id=case.id)
@@ -30,7 +29,9 @@ def case_letters(*, session: Session, case: Case) -> list[Letter]:
 
 def letters_of_case(*, session: Session, user: User, case_id: str, now: datetime) -> list[Letter]:
     """Return the letters of a case of the user's gemeente, and audit the read."""
-    case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=case_id)
+    if need_to_know.hides(user, "letters", session, case):
+        raise Forbidden("De brieven van deze inburgeraar zijn niet met uw organisatie gedeeld.")
     dossier.record_view(session=session, case=case, actor=user.username, now=now, what="letters")
     return case_letters(session=session, case=case)
 
@@ -45,8 +46,11 @@ def letter_file(*, session: Session, user: User, letter_id: str, fmt: str, now: 
     content = letter.docx if fmt == "docx" else letter.pdf
     if content is None:
         raise NotFound("Van deze brief is (nog) geen PDF gemaakt.")
-    case = dossier.get_case(session=session, case_id=letter.case_id, gemeente=user.gemeente)
-    dossier.record_view(session=session, case=case, actor=user.username, now=now, what=f"letter:{letter.id}")
+    case = visible_case(session=session, user=user, case_id=letter.case_id)
+    if need_to_know.hides(user, "letters", session, case):
+        raise NotFound("Deze brief bestaat niet.")
+    audit.record(session=session, actor=user.username, action="download", at=now, case=case,
+                 detail={"what": f"letter:{letter.id}", "format": fmt})
     return content, LETTER_FORMATS[fmt], f"{letter.kenmerk}.{fmt}"
 
 
@@ -54,8 +58,8 @@ def _letter_to_review(session: Session, user: User, letter_id: int) -> Letter:
     letter = letter_archive.get_letter(session=session, letter_id=letter_id, gemeente=user.gemeente)
     if letter is None:
         raise NotFound("Deze brief bestaat niet.")
-    if not _has_role(user, "consulent", "teamleider"):
-        raise Forbidden("Alleen een consulent of teamleider controleert brieven.")
+    roles.require(user, "letters.review")
+    visible_case(session=session, user=user, case_id=letter.case_id)
     if letter.created_by == user.username:
         raise Forbidden("Vier ogen: een collega controleert de brief die u hebt laten maken.")
     if letter.status != "ter_controle":
@@ -85,8 +89,7 @@ def postal_letters(*, session: Session, user: User, day: date) -> list[Letter]:
     """List the letters approved for the post on `day` and not yet printed (teamleider, beheerder)."""
     from engine.letters.print_batch import letters_to_print
 
-    if not _has_role(user, "teamleider", "beheerder"):
-        raise Forbidden("Alleen een teamleider of beheerder maakt de printbatch.")
+    roles.require(user, "letters.export")
     return letters_to_print(session=session, gemeente=user.gemeente, day=day)
 
 
@@ -95,11 +98,15 @@ def make_print_batch(*, session: Session, user: User, day: date, now: datetime) 
     from engine.letters.archive import LetterError
     from engine.letters.print_batch import print_batch
 
-    postal_letters(session=session, user=user, day=day)
+    letters = postal_letters(session=session, user=user, day=day)
     try:
-        return print_batch(session=session, gemeente=user.gemeente, day=day, actor=user.username, now=now)
+        content = print_batch(session=session, gemeente=user.gemeente, day=day, actor=user.username, now=now)
     except LetterError as exc:
         raise Conflict(str(exc)) from None
+    for letter in letters:  # an export of special data: attributable per dossier (AVG art. 15)
+        audit.record(session=session, actor=user.username, action="export", at=now, case_id=letter.case_id,
+                     gemeente=user.gemeente, detail={"what": f"printbatch:{day.isoformat()}:letter:{letter.id}"})
+    return content
 
 
 def pdf_available() -> bool:

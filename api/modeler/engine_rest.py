@@ -22,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from engine.access import accounts
+from engine.access import accounts, roles
 from engine.db.session import transaction
 from engine.deploy.deployment import kind_of
 from engine.errors import AppError, DeployRefused
@@ -58,11 +58,14 @@ def _beheerder(request: Request) -> tuple[str, str] | JSONResponse:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return _error(401, "AuthenticationException", "Ongeldige inloggegevens.")
     with transaction(runtime.session_factory) as session:
-        user = accounts.authenticate(session=session, username=username, password=password,
-                                     now=runtime.clock.now(session))
+        try:
+            user = accounts.authenticate(session=session, username=username, password=password,
+                                         address=request.client.host if request.client else None)
+        except accounts.LoginThrottled as exc:
+            return _error(429, "AuthenticationException", exc.message)
         if user is None:
             return _error(401, "AuthenticationException", "Ongeldige inloggegevens.")
-        if "beheerder" not in (user.roles or []):
+        if not roles.may(user, "deploy"):
             return _error(403, "AuthorizationException", "Alleen een beheerder mag deployen en starten.")
         return (user.username, user.gemeente)
 
@@ -111,7 +114,9 @@ def deployments(request: Request, maxResults: int = 50):
     if maxResults <= 0:
         return []
     with transaction(request.app.state.runtime.session_factory) as session:
-        rows = session.execute(select(Deployment).order_by(Deployment.deployed_at.desc()).limit(maxResults)).scalars()
+        _actor, gemeente = caller
+        rows = session.execute(select(Deployment).where(Deployment.tenant == gemeente)
+                               .order_by(Deployment.deployed_at.desc()).limit(min(maxResults, 500))).scalars()
         return [{"id": d.id, "name": d.name, "source": d.source, "tenantId": d.tenant,
                  "deploymentTime": d.deployed_at.isoformat(timespec="milliseconds")} for d in rows]
 
@@ -137,14 +142,18 @@ async def create_deployment(request: Request):
     if not files:
         return _error(400, "InvalidRequestException", "Er zit geen bestand in de deployment")
     runtime = request.app.state.runtime
-    actor, _gemeente = caller
+    actor, gemeente = caller
+    tenant = fields.get("tenant-id") or gemeente
+    if tenant != gemeente:
+        return _error(403, "AuthorizationException",
+                      f"U mag alleen voor uw eigen gemeente ({gemeente}) deployen, niet voor tenant {tenant[:32]!r}.")
 
     def work():
         with transaction(runtime.session_factory) as session:
             result = runtime.engine.deploy(session=session, files=files, actor=actor,
                                            source=fields.get("deployment-source", "engine-rest")[:100],
                                            name=fields.get("deployment-name", "")[:200],
-                                           tenant=fields.get("tenant-id") or None)
+                                           tenant=tenant)
             d = result.deployment
             if deploy_warnings.held_back(session=session, source=d.source, actor=actor, warnings=result.warnings,
                                          duplicate=result.duplicate, content_hash=d.content_hash,
@@ -212,11 +221,12 @@ async def start_instance(definition_id: str, request: Request):
     actor, gemeente = caller
 
     def work():
-        from engine.db.models import ProcessDefinition
+        from engine.db.models import Deployment, ProcessDefinition
 
         with transaction(runtime.session_factory) as session:
-            definition = session.get(ProcessDefinition, definition_id)
-            if definition is None:
+            definition = session.get(ProcessDefinition, definition_id[:120])
+            deployment = session.get(Deployment, definition.deployment_id) if definition is not None else None
+            if definition is None or deployment.tenant not in (None, gemeente):
                 raise AppError(f"Procesdefinitie {definition_id} bestaat niet")
             case = runtime.engine.start_case(session=session, process_id=definition.process_id, gemeente=gemeente,
                                              data=variables, actor=actor, business_key=body.get("businessKey"),

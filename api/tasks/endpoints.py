@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from api.auth import permissions
 from api.cases.schemas import CaseOut
@@ -46,8 +46,8 @@ def list_tasks(
     view: Literal["mine", "groups", "team"] = "mine",
     filter: Literal["", "overdue", "week"] = "",
     sort: Literal["due", "legal", "created", "name"] = "due",
-    page: int = 1,
-    q: str = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> InboxOut:
     """List open tasks: mine, my groups' unassigned ones, or the team's (teamleider)."""
     permissions.refuse_bsn_in_url(q)

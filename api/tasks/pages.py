@@ -58,12 +58,13 @@ def _task_page(request: Request, session, view: task_services.TaskView, user, no
         "problem": problem,
         "has_errors": bool(errors),
         "mine": view.task.assignee == user.username,
-        "is_teamleider": permissions.has_role(user, "teamleider"),
-        "is_beheerder": permissions.has_role(user, "beheerder"),
+        "is_teamleider": permissions.may(user, "tasks.assign"),
+        "is_beheerder": permissions.may(user, "incidents.retry"),
         "may_work": permissions.may_work_on(user, view.task),
-        "may_review": permissions.has_role(user, "consulent", "teamleider"),
+        "may_review": permissions.may(user, "letters.review"),
         "compact_timeline": True,
-        "colleagues": task_services.colleagues(session=session, user=user) if permissions.has_role(user, "teamleider") else [],
+        "colleagues": (task_services.colleagues(session=session, user=user, tasks=[view.task])
+                       if permissions.may(user, "tasks.assign") else []),
     }
     return render(request, "task.html", context, status_code=status_code)
 

@@ -33,7 +33,7 @@ class CompleteIn(BaseModel):
     """The submitted form of a task; `expected_version` guards against stale forms."""
 
     data: dict[str, Any] = {}
-    expected_version: int | None = None
+    expected_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
 class DraftIn(BaseModel):
@@ -53,7 +53,7 @@ class DraftOut(Schema):
 class AssignIn(BaseModel):
     """Give a task to a colleague, with a reason."""
 
-    assignee: str
+    assignee: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=500)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import has_role, may_work_on
+from api.auth.permissions import may, may_work_on, visible_case, visible_task
 from api.cases.services import case_dossier
-from engine.access import accounts
+from engine.access import accounts, limits, roles, tenancy
 from engine.casefile import dossier, notes
 from engine.db.models import Case, User, UserTask
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -35,7 +35,7 @@ class TaskView:
 
 def task_view(*, session: Session, runtime, user: User, task_id: str, now: datetime) -> TaskView:
     """Return everything the task page shows, and audit the read of the case."""
-    task = dossier.get_task(session=session, task_id=task_id, gemeente=user.gemeente)
+    task = visible_task(session=session, user=user, task_id=task_id)
     found = case_dossier(session=session, runtime=runtime, user=user, case_id=task.case_id, now=now, what="task")
     form = runtime.engine.form_for_task(session=session, task_id=task.id)
     draft = notes.get_draft(session=session, task_id=task.id, username=user.username)
@@ -50,7 +50,7 @@ def form_visibility(
     form = runtime.engine.form_for_task(session=session, task_id=task.id)
     if form is None:
         return []
-    case = dossier.get_case(session=session, case_id=task.case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=task.case_id)
     context = runtime.engine.case_variables(session=session, case=case)
     hidden = hidden_ids(form, form_data(form, values, context), now=now)
     flags: list[bool] = []
@@ -69,7 +69,7 @@ def form_visibility(
 
 def get_task(*, session: Session, user: User, task_id: str) -> UserTask:
     """Return an open task of the user's gemeente."""
-    return dossier.get_task(session=session, task_id=task_id, gemeente=user.gemeente)
+    return visible_task(session=session, user=user, task_id=task_id)
 
 
 def claim(*, session: Session, runtime, user: User, task_id: str) -> UserTask:
@@ -87,7 +87,7 @@ def claim(*, session: Session, runtime, user: User, task_id: str) -> UserTask:
 def unclaim(*, session: Session, runtime, user: User, task_id: str) -> UserTask:
     """Give a task back to its group."""
     task = get_task(session=session, user=user, task_id=task_id)
-    if task.assignee != user.username and not has_role(user, "teamleider"):
+    if task.assignee != user.username and not may(user, "tasks.assign"):
         raise Forbidden("Alleen wie de taak heeft, of de teamleider, kan hem vrijgeven.")
     if task.assignee is not None:
         runtime.engine.claim_task(session=session, task_id=task.id, user=None, actor=user.username)
@@ -97,9 +97,9 @@ def unclaim(*, session: Session, runtime, user: User, task_id: str) -> UserTask:
 def assign(
     *, session: Session, runtime, user: User, task_ids: list[str], assignee: str, reason: str
 ) -> list[UserTask]:
-    """Give one or more tasks to a colleague (teamleider), with a reason that is audited."""
-    if not has_role(user, "teamleider"):
-        raise Forbidden("Alleen een teamleider kan taken toewijzen.")
+    """Give one or more tasks to a colleague (teamleider), with a reason that is audited; only to
+    someone whose role may do each task's candidate group."""
+    roles.require(user, "tasks.assign")
     reason = reason.strip()
     problems: dict[str, str] = {}
     if not task_ids:
@@ -109,13 +109,18 @@ def assign(
     if not reason:
         problems["reason"] = "Schrijf waarom u de taken toewijst."
     target = session.execute(
-        select(User).where(User.username == assignee, User.gemeente == user.gemeente, User.active.is_(True))
+        select(User).where(User.username == assignee[:100], User.active.is_(True))
     ).scalar_one_or_none()
-    if target is None:
+    if target is None or user.gemeente not in tenancy.gemeenten_of(session, target):
         problems["assignee"] = "Kies een collega uit uw gemeente."
     if problems:
         raise Invalid("Toewijzen lukt niet.", field_errors=problems)
     tasks = [get_task(session=session, user=user, task_id=task_id) for task_id in dict.fromkeys(task_ids)]
+    for task in tasks:
+        if not roles.may_do_task(target, task.candidate_groups or [], task.candidate_users or []):
+            groups = ", ".join(task.candidate_groups or []) or "consulent"
+            raise Invalid("Toewijzen lukt niet.", field_errors={
+                "assignee": f"{target.display_name} mag taken van groep {groups} niet doen ({task.name})."})
     for task in tasks:
         runtime.engine.claim_task(
             session=session, task_id=task.id, user=target.username, actor=user.username, reason=reason
@@ -133,10 +138,11 @@ def complete(
     expected_version: int | None = None,
 ) -> Case:
     """Complete a task with the submitted form data; an unassigned task is claimed first."""
+    limits.check_case_data(data)
     task = get_task(session=session, user=user, task_id=task_id)
     if not may_work_on(user, task):
         raise Forbidden("Deze taak is niet voor uw groep.")
-    if task.assignee and task.assignee != user.username and not has_role(user, "teamleider"):
+    if task.assignee and task.assignee != user.username and not may(user, "tasks.assign"):
         raise Conflict("Deze taak is van een collega. Vraag de teamleider om hem aan u toe te wijzen.")
     # A savepoint, so a refused submission leaves nothing half-written in this transaction.
     with session.begin_nested():
@@ -151,8 +157,9 @@ def complete(
 
 def save_draft(*, session: Session, user: User, task_id: str, data: dict[str, Any], now: datetime) -> notes.TaskDraft:
     """Keep the unfinished form of a task for this user."""
+    limits.check_case_data(data)
     task = get_task(session=session, user=user, task_id=task_id)
-    case = dossier.get_case(session=session, case_id=task.case_id, gemeente=user.gemeente)
+    case = visible_case(session=session, user=user, case_id=task.case_id)
     return notes.save_draft(session=session, task_id=task.id, case=case, username=user.username, data=data, now=now)
 
 
@@ -171,10 +178,14 @@ def discard_draft(*, session: Session, user: User, task_id: str) -> None:
     notes.delete_drafts(session=session, task_id=task.id, username=user.username)
 
 
-def colleagues(*, session: Session, user: User) -> list[User]:
-    """Return the users of the gemeente a task can be assigned to (consulenten and teamleiders)."""
-    return [c for c in accounts.colleagues(session=session, gemeente=user.gemeente)
-            if has_role(c, "consulent", "teamleider")]
+def colleagues(*, session: Session, user: User, tasks: list[UserTask] | None = None) -> list[User]:
+    """Return the colleagues the tasks may be assigned to: people of the gemeente whose role may do
+    every task's candidate group (without tasks: everyone who may do klantmanager tasks)."""
+    found = accounts.colleagues(session=session, gemeente=user.gemeente)
+    if tasks:
+        return [c for c in found
+                if all(roles.may_do_task(c, t.candidate_groups or [], t.candidate_users or []) for t in tasks)]
+    return [c for c in found if roles.may_do_group(c, "consulent")]
 
 
 def open_tasks_of(*, session: Session, user: User, case_id: str) -> list[UserTask]:

@@ -1,34 +1,40 @@
-"""Local user accounts: argon2 password hashes, roles, groups and login lockout.
+"""Local user accounts: argon2 password hashes, roles, groups and login.
 
-Lockout policy (BIO / OWASP ASVS 2.2.1, brute-force protection):
-after `MAX_FAILED_LOGINS` wrong passwords in a row an account is locked for
-`LOCKOUT_DURATION`; a correct password during the lockout is refused too.
-A successful login resets the counter.
+Brute-force protection is throttling with growing delays per account and per client address
+(engine/access/throttle.py), never a hard lock that anyone could trigger against a colleague.
+Roles and what they may do are data in engine/access/roles.py.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access import throttle
+from engine.access.passwords import MIN_PASSWORD_LENGTH, password_problem
+from engine.access.roles import ROLES as ROLE_DEFINITIONS
 from engine.db.models import Gemeente, User
-from engine.errors import Invalid
+from engine.errors import AppError, Invalid
 
-MAX_FAILED_LOGINS = 5
-"""Wrong passwords in a row that lock an account."""
+ROLES = frozenset(ROLE_DEFINITIONS)
+"""Roles a user can have; what each may do is in engine/access/roles.py."""
 
-LOCKOUT_DURATION = timedelta(minutes=15)
-"""How long a locked account stays locked."""
+__all__ = ["MIN_PASSWORD_LENGTH", "ROLES", "LoginThrottled", "authenticate", "create_user", "set_password"]
 
-ROLES = frozenset({"consulent", "teamleider", "beheerder"})
-"""Roles a user can have: consulent works cases, teamleider also sees and reassigns the
-whole team's tasks, beheerder retries incidents and may use the API with HTTP basic."""
 
-MIN_PASSWORD_LENGTH = 10
+class LoginThrottled(AppError):
+    """Too many wrong passwords lately for this account or address: wait `retry_after` seconds."""
+
+    status = 429
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, int(retry_after + 0.999))
+        super().__init__(f"Te veel mislukte pogingen. Probeer het over {self.retry_after} seconden opnieuw.")
+
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so timing does not reveal which names exist.
@@ -58,8 +64,11 @@ def create_user(
         problems["username"] = "Vul een gebruikersnaam in."
     elif session.execute(select(User.id).where(User.username == username)).first():
         problems["username"] = "Deze gebruikersnaam bestaat al."
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems["password"] = f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens."
+    problem = password_problem(password, username)
+    if problem:
+        problems["password"] = problem
+    if len(username) > 100:
+        problems["username"] = "Een gebruikersnaam heeft hoogstens 100 tekens."
     unknown = sorted(set(roles) - ROLES)
     if unknown or not roles:
         problems["roles"] = "Kies een of meer rollen: " + ", ".join(sorted(ROLES)) + "."
@@ -83,28 +92,25 @@ def create_user(
     return user
 
 
-def is_locked(user: User, now: datetime) -> bool:
-    """Tell whether the account is locked at `now`."""
-    return user.locked_until is not None and user.locked_until > now
+def authenticate(*, session: Session, username: str, password: str, now: datetime | None = None,
+                 address: str | None = None) -> User | None:
+    """Return the active user with this password, or None; LoginThrottled while a delay runs.
 
-
-def authenticate(*, session: Session, username: str, password: str, now: datetime) -> User | None:
-    """Return the active, unlocked user with this password, or None; counts failures."""
-    user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
-    if user is None or not user.active:
+    `now` is accepted for callers that pass the case clock, and ignored: throttling always runs
+    on the real clock. `address` is the client address, throttled on its own.
+    """
+    username = (username or "").strip()[:200]
+    wait = throttle.wait_seconds(session, account=username, address=address)
+    if wait > 0:
         _verify(_DUMMY_HASH, password)
+        raise LoginThrottled(wait)
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active or not _verify(user.password_hash, password):
+        if user is None or not user.active:
+            _verify(_DUMMY_HASH, password)
+        throttle.record_failure(session, account=username, address=address)
         return None
-    if is_locked(user, now):
-        return None
-    if not _verify(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT_DURATION
-            user.failed_logins = 0
-        session.flush()
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.record_success(session, account=username)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
@@ -112,16 +118,15 @@ def authenticate(*, session: Session, username: str, password: str, now: datetim
 
 
 def set_password(*, session: Session, user: User, password: str) -> None:
-    """Give `user` a new password and lift any lockout."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            "Het wachtwoord is te kort.",
-            field_errors={"password": f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens."},
-        )
+    """Give `user` a new password and end their sessions."""
+    problem = password_problem(password, user.username)
+    if problem:
+        raise Invalid("Dit wachtwoord kan niet.", field_errors={"password": problem})
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     session.flush()
+    from engine.access import sessions
+
+    sessions.revoke_all(session, user_id=user.id, actor="password-change")
 
 
 def get_user(*, session: Session, user_id: int) -> User | None:

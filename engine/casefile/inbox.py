@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.access.need_to_know import case_filter
+from engine.access.roles import grants_of
 from engine.db.models import Case, TaskCandidate, User, UserTask
 from engine.errors import Forbidden, Invalid
 
@@ -97,6 +99,8 @@ def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime
             stmt = stmt.where(UserTask.assignee == user.username)
         elif query.view == "search":
             stmt = stmt.where(Case.gemeente == user.gemeente, _case_match(query))
+    if grants_of(user).case_scope != "team":  # need-to-know: a partner sees only linked inburgeraars
+        stmt = stmt.where(case_filter(session, user))
     if query.filter == "overdue":
         stmt = stmt.where(due_col < now)
     elif query.filter == "week":
@@ -134,7 +138,7 @@ def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "",
     _check(query, user)
     stmt = (
         select(Case)
-        .where(Case.gemeente == user.gemeente, _case_match(query))
+        .where(Case.gemeente == user.gemeente, _case_match(query), case_filter(session, user))
         .order_by(Case.naam, Case.case_number)
         .limit(limit)
     )
@@ -175,7 +179,7 @@ def _check(query: InboxQuery, user: User) -> None:
         problems["text"] = "Vul een naam, zaaknummer of BSN in."
     if problems:
         raise Invalid("De zoekvraag klopt niet.", field_errors=problems)
-    if query.view == "team" and not ({"teamleider", "beheerder"} & set(user.roles or [])):
+    if query.view == "team" and "tasks.team" not in grants_of(user).capabilities:
         raise Forbidden("Alleen een teamleider ziet alle taken van het team.")
 
 
@@ -189,7 +193,8 @@ def _case_match(query: InboxQuery):
 
 def _groups_select(session: Session, user: User) -> Select:
     """Unassigned tasks offered to my groups (and to me by name, when there are any)."""
-    open_for = [and_(TaskCandidate.kind == "group", TaskCandidate.name.in_(list(user.groups or [])))]
+    groups = sorted(set(user.groups or []) & grants_of(user).task_groups)  # only groups the role may do
+    open_for = [and_(TaskCandidate.kind == "group", TaskCandidate.name.in_(groups))]
     by_name = (
         select(TaskCandidate.task_id)
         .where(

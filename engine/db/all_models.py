@@ -12,3 +12,4 @@ from engine.running import models as running_models  # noqa: F401
 metadata = Base.metadata
 from engine.coa import models as coa_models  # noqa: F401,E402  (COA klantprofielen)
 from engine.duo import models as duo_models  # noqa: F401,E402  (exchanges with DUO)
+from engine.access import models as access_models  # noqa: F401

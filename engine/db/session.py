@@ -31,7 +31,8 @@ def dumps_json(value) -> str:
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create a SQLAlchemy engine; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, json_serializer=dumps_json)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, json_serializer=dumps_json,
+                               hide_parameters=True)  # no BSN from SQL parameters in logs or errors
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -42,7 +43,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, json_serializer=dumps_json)
+    return create_engine(url, echo=echo, pool_pre_ping=True, json_serializer=dumps_json, hide_parameters=True)
 
 
 def _run_after_commit(session: Session) -> None:

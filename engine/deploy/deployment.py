@@ -83,14 +83,27 @@ def _executable_ids(root: etree._Element) -> list[str]:
     return [p.get("id") for p in root.findall(f"{{{BPMN_NS}}}process") if p.get("isExecutable", "true") == "true"]
 
 
-def latest_definition(session: Session, process_id: str) -> ProcessDefinition | None:
-    """Return the newest version of a process, or None."""
-    return session.execute(
-        select(ProcessDefinition)
-        .where(ProcessDefinition.process_id == process_id)
-        .order_by(ProcessDefinition.version.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+def latest_row(session: Session, model, key_column, key: str, tenant: str | None = None, *, exact: bool = False):
+    """Return the newest version of a process, decision or form for a tenant (gemeente).
+
+    Camunda 7's tenant model: a gemeente uses its own newest version; when it has none, the
+    newest version of the shared base deployment (tenant NULL). `exact` looks only at the
+    tenant's own versions (deploy's "unchanged, no new version" check). Version numbers count
+    up across tenants, so a definition's version names one deployment everywhere.
+    """
+    stmt = (select(model).join(Deployment, Deployment.id == model.deployment_id)
+            .where(key_column == key).order_by(model.version.desc()).limit(1))
+    own = session.execute(stmt.where(Deployment.tenant.is_(None) if tenant is None else Deployment.tenant == tenant)
+                          ).scalar_one_or_none()
+    if own is not None or exact or tenant is None:
+        return own
+    return session.execute(stmt.where(Deployment.tenant.is_(None))).scalar_one_or_none()
+
+
+def latest_definition(session: Session, process_id: str, tenant: str | None = None, *,
+                      exact: bool = False) -> ProcessDefinition | None:
+    """Return the newest version of a process for a tenant (or the shared base), or None."""
+    return latest_row(session, ProcessDefinition, ProcessDefinition.process_id, process_id, tenant, exact=exact)
 
 
 def _latest_bpmn_resources(session: Session) -> dict[str, Resource]:
@@ -281,10 +294,8 @@ def _store_decisions(session, deployment, dmn, resources, result) -> None:
     for fname, model in dmn.items():
         res = resources[fname]
         for decision_id, decision in model.decisions.items():
-            latest = session.execute(
-                select(DecisionDefinition).where(DecisionDefinition.decision_id == decision_id)
-                .order_by(DecisionDefinition.version.desc()).limit(1)
-            ).scalar_one_or_none()
+            latest = latest_row(session, DecisionDefinition, DecisionDefinition.decision_id, decision_id,
+                                deployment.tenant, exact=True)
             if latest is not None and session.get(Resource, latest.resource_id).sha256 == res.sha256:
                 result.decisions.append(latest)
                 continue
@@ -300,9 +311,7 @@ def _store_decisions(session, deployment, dmn, resources, result) -> None:
 def _store_forms(session, deployment, forms, resources, result) -> None:
     for fname, form in forms.items():
         res = resources[fname]
-        latest = session.execute(
-            select(FormVersion).where(FormVersion.form_id == form.id).order_by(FormVersion.version.desc()).limit(1)
-        ).scalar_one_or_none()
+        latest = latest_row(session, FormVersion, FormVersion.form_id, form.id, deployment.tenant, exact=True)
         if latest is not None and session.get(Resource, latest.resource_id).sha256 == res.sha256:
             result.forms.append(latest)
             continue
@@ -317,11 +326,11 @@ def _store_forms(session, deployment, forms, resources, result) -> None:
 def _store_definitions(session, deployment, bpmn, specs, resources, result, now) -> None:
     for pid, (data, files_of, pname) in specs.items():
         spec_hash = _sha(json.dumps(data, sort_keys=True, default=str).encode())
-        latest = latest_definition(session, pid)
+        latest = latest_definition(session, pid, deployment.tenant, exact=True)
         if latest is not None and latest.content_hash == spec_hash:
             result.definitions.append(latest)
             continue
-        version = (latest.version + 1) if latest is not None else 1
+        version = _next_version(session, ProcessDefinition.version, ProcessDefinition.process_id, pid)
         diagrams = {p: resources[f].id if isinstance(f, str) else f for p, f in files_of.items()}
         definition = ProcessDefinition(
             id=f"{pid}:{version}:{deployment.id[:8]}", process_id=pid, name=pname, version=version,

@@ -57,7 +57,7 @@ def migrate_case(engine: "CaseStepper", *, session: Session, case_id: str, actor
     """Migrate one case (see module docstring); raise Conflict when unsafe."""
     case = engine.lock_case(session, case_id)
     current = session.get(ProcessDefinition, case.definition_id)
-    target = latest_definition(session, current.process_id)
+    target = latest_definition(session, current.process_id, case.gemeente)
     if target is None or target.id == current.id:
         return MigrationResult(case.id, current.id, current.id, False, ["de zaak staat al op de nieuwste versie"])
     workflow = engine.load(session, case)

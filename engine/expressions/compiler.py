@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from .budget import BudgetExceeded, budgeted
 from .errors import EvaluationError, ExpressionError, Problem
 from .juel import compile_juel
 from .scope import Scope
@@ -48,7 +49,10 @@ class Compiled:
     def evaluate(self, context: Mapping[str, Any], *, now: datetime) -> Any:
         """Evaluate against context (variable name -> value); raise EvaluationError on failure."""
         try:
-            value = self._node(Scope(context, now))
+            with budgeted():
+                value = self._node(Scope(context, now))
+        except BudgetExceeded as exc:
+            raise EvaluationError(exc.message, self.text) from None
         except ExpressionError:
             raise
         except RecursionError:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from lark import Token, v_args
 
+from .budget import tick
 from .errors import EvaluationError, ExpressionError
 from .feel_access import instance_of, membership, property_of
 from .feel_builtins import BUILTINS, ArityError
@@ -186,6 +187,7 @@ class FeelCompiler(TextualRules):
             items = value if isinstance(value, list) else [value]
             chosen = []
             for number, item in enumerate(items):
+                tick()
                 local = {"item": item, **(item if isinstance(item, dict) else {})}
                 result = condition(Scope(ChainMap(local, scope.variables), scope.now))
                 if number == 0 and isinstance(result, Decimal):

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from lark import v_args
 
+from .budget import tick
 from .feel_builtins import ArityError
 from .feel_values import FeelFunction
 from .scope import Scope
@@ -25,6 +26,7 @@ def _bindings(iterations: list[Iteration], scope: Scope, bound: dict | None = No
         return
     name, values = iterations[len(bound)]
     for value in values(Scope(ChainMap(bound, scope.variables), scope.now)):
+        tick()
         yield from _bindings(iterations, scope, {**bound, name: value})
 
 
@@ -52,6 +54,7 @@ class TextualRules(LiteralRules):
             if not isinstance(first, Decimal) or not isinstance(last, Decimal):
                 fail("a 'for ... in a..b' range needs whole numbers")
             step = 1 if last >= first else -1
+            tick(abs(int(last) - int(first)) + 1)
             return [Decimal(i) for i in range(int(first), int(last) + step, step)]
 
         return (name, values)
@@ -93,6 +96,7 @@ class TextualRules(LiteralRules):
 
         def define(scope: Scope) -> FeelFunction:
             def invoke(*args: Any, **kwargs: Any) -> Any:
+                tick()
                 if len(args) > len(names) or any(key not in names for key in kwargs):
                     raise ArityError("function", names)
                 bound = dict(zip(names, args))

@@ -38,7 +38,7 @@ from engine.db.models import (
     Resource,
     UserTask,
 )
-from engine.deploy.deployment import DeployResult, deploy, latest_definition
+from engine.deploy.deployment import DeployResult, deploy, latest_definition, latest_row
 from engine.deploy.migration import MigrationResult, migrate_case
 from engine.errors import Conflict, Invalid, NotFound
 from engine.legal.checks import task_refusals
@@ -71,13 +71,14 @@ class DiagramState:
 class _LatestDecisions(DecisionRegistry):
     """Resolve a decision id to the latest deployed DMN model (Camunda's default binding)."""
 
-    def __init__(self, engine: "RegieEngine", session: Session) -> None:
+    def __init__(self, engine: "RegieEngine", session: Session, tenant: str | None = None) -> None:
         super().__init__()
         self._engine = engine
         self._session = session
+        self._tenant = tenant
 
     def model_for(self, decision_id: str):  # noqa: D102 - see DecisionRegistry
-        return self._engine.decision_model(self._session, decision_id)
+        return self._engine.decision_model(self._session, decision_id, self._tenant)
 
 
 class RegieEngine:
@@ -97,27 +98,26 @@ class RegieEngine:
         """Return the engine's current time."""
         return self.clock.now(session)
 
-    def decision_model(self, session: Session, decision_id: str):
-        """Return the parsed DMN model holding the latest version of `decision_id`."""
+    def decision_model(self, session: Session, decision_id: str, tenant: str | None = None):
+        """Return the parsed DMN model holding the latest version of `decision_id` for the gemeente."""
         from engine.dmn import load_dmn
 
         return self._latest_parsed(session, DecisionDefinition, DecisionDefinition.decision_id, decision_id,
-                                   self._dmn_models, lambda res: load_dmn(res.content, filename=res.name))
+                                   self._dmn_models, lambda res: load_dmn(res.content, filename=res.name), tenant)
 
-    def form_definition(self, session: Session, form_ref: str | None):
-        """Return the parsed latest version of a Camunda Form, or None."""
+    def form_definition(self, session: Session, form_ref: str | None, tenant: str | None = None):
+        """Return the parsed latest version of a Camunda Form for the gemeente, or None."""
         from engine.forms import parse_form
 
         if not form_ref:
             return None
         return self._latest_parsed(session, FormVersion, FormVersion.form_id, form_ref,
-                                   self._forms, lambda res: parse_form(res.content, filename=res.name))
+                                   self._forms, lambda res: parse_form(res.content, filename=res.name), tenant)
 
-    def _latest_parsed(self, session: Session, model, key_column, key: str, cache: dict, parse):
-        """Return the parsed resource of the newest version of `key` (parsed once per resource)."""
-        row = session.execute(
-            select(model).where(key_column == key).order_by(model.version.desc()).limit(1)
-        ).scalar_one_or_none()
+    def _latest_parsed(self, session: Session, model, key_column, key: str, cache: dict, parse,
+                       tenant: str | None = None):
+        """Return the parsed resource of the newest version of `key` for the tenant (parsed once per resource)."""
+        row = latest_row(session, model, key_column, key, tenant)
         if row is None:
             return None
         parsed = cache.get(row.resource_id)
@@ -136,8 +136,8 @@ class RegieEngine:
             self._specs[definition_id] = data
         return data
 
-    def _script_engine(self, session: Session) -> RegieScriptEngine:
-        return RegieScriptEngine(_LatestDecisions(self, session))
+    def _script_engine(self, session: Session, tenant: str | None = None) -> RegieScriptEngine:
+        return RegieScriptEngine(_LatestDecisions(self, session, tenant))
 
     def _spec_objects(self, session: Session, definition_id: str):
         """Return (spec, subprocess specs) of a version; shared when no task mutates its spec."""
@@ -153,7 +153,7 @@ class RegieEngine:
         """Rebuild the workflow of `case` from its stored state and its version's spec."""
         spec, subs = self._spec_objects(session, case.definition_id)
         workflow = load_state(case.state, case.state_format, spec, subs)
-        workflow.script_engine = self._script_engine(session)
+        workflow.script_engine = self._script_engine(session, case.gemeente)
         return workflow
 
     def lock_case(self, session: Session, case_id: str, *, gemeente: str | None = None) -> Case:
@@ -197,13 +197,13 @@ class RegieEngine:
         # variables from the gemeente's settings; start data may override them.
         data = start_variables(tenant.settings, data)
         definition = (session.get(ProcessDefinition, definition_id) if definition_id
-                      else latest_definition(session, process_id))
+                      else latest_definition(session, process_id, gemeente))
         if definition is None:
             raise NotFound(f"Process {process_id!r} is not deployed")
         _check_start_data(data)
         now = self.now(session)
         spec, subs = self._spec_objects(session, definition.id)
-        workflow = BpmnWorkflow(spec, subs, script_engine=self._script_engine(session))
+        workflow = BpmnWorkflow(spec, subs, script_engine=self._script_engine(session, gemeente))
         workflow.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -256,7 +256,8 @@ class RegieEngine:
 
     def form_for_task(self, *, session: Session, task_id: str, gemeente: str | None = None):
         """Return the parsed form of an open task, or None when it has none."""
-        return self.form_definition(session, self._open_task(session, task_id, gemeente).form_ref)
+        row = self._open_task(session, task_id, gemeente)
+        return self.form_definition(session, row.form_ref, row.gemeente)
 
     def complete_task(self, *, session: Session, task_id: str, data: Mapping[str, Any], actor: str,
                       expected_version: int | None = None, gemeente: str | None = None) -> Case:
@@ -283,7 +284,7 @@ class RegieEngine:
     def _validated(self, session: Session, row: UserTask, task, data: Mapping[str, Any], now: datetime) -> dict:
         from engine.forms import as_case_data, validate_submission
 
-        form = self.form_definition(session, row.form_ref)
+        form = self.form_definition(session, row.form_ref, row.gemeente)
         if form is None:
             if row.form_ref:
                 raise Invalid(f"Formulier {row.form_ref!r} is niet gedeployed")

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from engine.access import cli as cli_access
 from engine.errors import AppError, DeployRefused
 from engine.running.transactions import run_in_transaction
 
@@ -72,7 +73,8 @@ def db_upgrade() -> None:
 
 @app.command()
 def deploy(paths: list[Path] = typer.Argument(..., help="BPMN, DMN and .form files or folders."),
-           actor: str = typer.Option("beheerder", help=ACTOR_HELP)) -> None:
+           actor: str = typer.Option("beheerder", help=ACTOR_HELP),
+           tenant: Optional[str] = typer.Option(None, help="Gemeente code; without it the shared base.")) -> None:
     """Deploy diagrams, decisions and forms; refuses with file, element and reason."""
     from engine.deploy.deployment import kind_of
 
@@ -87,7 +89,9 @@ def deploy(paths: list[Path] = typer.Argument(..., help="BPMN, DMN and .form fil
     rt = _runtime()
     try:
         with rt.session_factory.begin() as session:
-            result = rt.engine.deploy(session=session, files=files, actor=actor, source="cli", name="regie deploy")
+            cli_access.require(session, actor, "deploy")
+            result = rt.engine.deploy(session=session, files=files, actor=actor, source="cli", name="regie deploy",
+                                      tenant=tenant)
     except AppError as exc:
         _report_app_error(exc)
     for warning in result.warnings:
@@ -153,8 +157,12 @@ def complete(task_id: str, data: Optional[str] = typer.Option(None, help="JSON o
     """Complete an open user task with form data."""
     rt = _runtime()
     try:
-        case = run_in_transaction(rt.session_factory, lambda session: rt.engine.complete_task(
-            session=session, task_id=task_id, data=_json_arg(data, "--data"), actor=actor))
+        def work(session):
+            cli_access.require(session, actor, "tasks.work", task_id=task_id)
+            return rt.engine.complete_task(session=session, task_id=task_id, data=_json_arg(data, "--data"),
+                                           actor=actor)
+
+        case = run_in_transaction(rt.session_factory, work)
     except AppError as exc:
         _report_app_error(exc)
     console.print(f"Taak afgerond in dossier {case.case_number}")
@@ -170,9 +178,12 @@ def message(name: str, message_id: str = typer.Option(..., "--id", help="Unique 
     bsn = bsn_file.read_text().strip() if bsn_file else None
     rt = _runtime()
     try:
-        outcome = run_in_transaction(rt.session_factory, lambda session: rt.engine.send_message(
-            session=session, name=name, message_id=message_id, actor=actor, case_id=case, bsn=bsn,
-            gemeente=gemeente, payload=_json_arg(data, "--data")))
+        def work(session):
+            cli_access.require_message(session, actor, name)
+            return rt.engine.send_message(session=session, name=name, message_id=message_id, actor=actor,
+                                          case_id=case, bsn=bsn, gemeente=gemeente, payload=_json_arg(data, "--data"))
+
+        outcome = run_in_transaction(rt.session_factory, work)
     except AppError as exc:
         _report_app_error(exc)
     if outcome.status == "refused":

@@ -33,10 +33,16 @@ DEMO_USERS = [
     ("consulent1", "Sanne de Vries", ["consulent"], ["consulent"]),
     ("consulent2", "Mohamed El Amrani", ["consulent"], ["consulent"]),
     ("teamleider", "Petra Jansen", ["teamleider", "consulent"], ["consulent", "teamleider"]),
-    ("jurist", "Karel Visser", ["consulent"], ["handhaving"]),
-    ("partner", "Fatima Bakr (VluchtelingenWerk)", ["consulent"], ["partner_mb"]),
+    ("jurist", "Karel Visser", ["handhaving"], ["handhaving"]),
+    ("partner", "Fatima Bakr (VluchtelingenWerk)", ["partner"], ["partner_mb"]),
     ("beheerder", "Bea Beheer", ["beheerder"], []),
+    ("beleid", "Bram de Boer, beleidsmedewerker", ["beleid"], []),
+    ("privacy", "Fenna Groen, functionaris gegevensbescherming", ["fg"], []),
 ]
+DEMO_PARTNER = ("partner", "VluchtelingenWerk")
+"""The demo partner account and the organisation it acts for (linked inburgeraars only)."""
+DEMO_PARTNER_LINKS = 5
+"""How many demo inburgeraars are linked to the partner for maatschappelijke begeleiding."""
 PERSONAS = [
     ("Amina", "Yusuf"), ("Yonas", "Tesfaye"), ("Maria", "Santos"), ("Olena", "Kovalenko"), ("Ahmad", "Haddad"),
     ("Fatima", "Noori"), ("Samir", "Khalil"), ("Lina", "Darwish"), ("Tedros", "Gebremedhin"), ("Aylin", "Demir"),
@@ -140,8 +146,25 @@ def _ensure_accounts(session) -> None:
     for username, display, roles, groups in DEMO_USERS:
         exists = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if exists is None:
-            create_user(session=session, username=username, password=DEMO_PASSWORD, display_name=display,
-                        gemeente=DEMO_GEMEENTE, roles=roles, groups=groups)
+            exists = create_user(session=session, username=username, password=DEMO_PASSWORD, display_name=display,
+                                 gemeente=DEMO_GEMEENTE, roles=roles, groups=groups)
+        if username == DEMO_PARTNER[0]:
+            from engine.access.tenancy import add_membership
+
+            add_membership(session, user=exists, gemeente=DEMO_GEMEENTE, organisation=DEMO_PARTNER[1])
+
+
+def _link_partner(rt, personas, today: datetime) -> None:
+    """Link the first inburgeraars to the demo partner, for maatschappelijke begeleiding, from their start."""
+    from engine.access.need_to_know import link_partner
+
+    with rt.session_factory.begin() as session:
+        lead = session.execute(select(User).where(User.username == "teamleider")).scalar_one()
+        for persona in [p for p in personas if p.case_id][:DEMO_PARTNER_LINKS]:
+            case = session.get(Case, persona.case_id)
+            link_partner(session=session, user=lead, case=case, organisation=DEMO_PARTNER[1],
+                         purpose="maatschappelijke_begeleiding", valid_from=case.created_at.date(),
+                         valid_until=None, share_letters=False, now=today)
 
 
 def _deploy_all(rt) -> None:
@@ -196,6 +219,7 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
             heapq.heappush(queue, _Turn(next_at, turn.persona.number, turn.persona))
     rt.engine.fire_due_timers(session_factory=rt.session_factory, until=today)
     made = sum(1 for p in personas if p.case_id)
+    _link_partner(rt, personas, today)
     say(f"Demo geladen: {made} inburgeraars, klok op {today:%Y-%m-%d}. Inloggen: consulent1 / {DEMO_PASSWORD}")
     for persona in personas:
         if persona.stopped:

@@ -42,6 +42,8 @@ USERS = [
     ("tess", "Tess Bakker", "demo", ["teamleider", "consulent"], ["consulent"]),
     ("bea", "Bea Smit", "demo", ["beheerder"], []),
     ("olaf", "Olaf Mulder", "amersfoort", ["consulent", "teamleider"], ["consulent"]),
+    ("duo-koppeling", "DUO (systeem)", "demo", ["systeem_duo"], []),
+    ("coa-koppeling", "COA (systeem)", "demo", ["systeem_coa"], []),
 ]
 
 
@@ -134,6 +136,19 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF field"
     return match.group(1)
+
+
+def _basic_client(app, username: str) -> TestClient:
+    """A client that sends HTTP basic credentials (beheerder or system account) on every call."""
+    import base64
+
+    token = base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
+    return TestClient(app, headers={"Authorization": f"Basic {token}"})
+
+
+def system_client(app, username: str) -> TestClient:
+    """A client that calls the API with a system account's HTTP basic credentials."""
+    return _basic_client(app, username)
 
 
 @pytest.fixture

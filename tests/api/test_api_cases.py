@@ -6,7 +6,7 @@ import pytest
 
 from engine.db.models import AuditEntry, Incident
 from engine.db.session import transaction
-from tests.api.conftest import PERSON, start_case
+from tests.api.conftest import system_client, PERSON, start_case
 from tests.api.test_api_tasks import VALID
 
 
@@ -43,13 +43,13 @@ def test_another_gemeentes_case_is_not_found(login, case_ids, path):
     assert response.json()["detail"] == "Deze zaak bestaat niet."
 
 
-def test_writes_to_another_gemeentes_case_are_not_found(login, case_ids):
+def test_writes_to_another_gemeentes_case_are_not_found(login, case_ids, app):
     _, (other_case, _) = case_ids
     anna = login("anna")
     assert anna.api("POST", f"/api/cases/{other_case}/notes", json={"text": "x"}).status_code == 404
     assert login("tess").get(f"/api/cases/{other_case}/audit").status_code == 404
-    message = {"name": "SS139", "message_id": "m-1", "case_id": other_case}
-    assert anna.api("POST", "/api/messages", json=message).status_code == 404
+    message = {"name": "duo_plicht_beeindigd", "message_id": "m-1", "case_id": other_case}
+    assert system_client(app, "duo-koppeling").post("/api/messages", json=message).status_code == 404
 
 
 def test_search_cases_by_name_or_bsn(login, case_ids):
@@ -103,12 +103,14 @@ def test_letter_download_as_docx_and_pdf_only_when_made(login, case_ids):
     assert login("olaf").get(letter["docx_url"]).status_code == 404, "another gemeente's letter"
 
 
-def test_message_to_a_case_that_does_not_wait_is_stored_and_refused(login, case_ids):
+def test_message_to_a_case_that_does_not_wait_is_stored_and_refused(case_ids, app):
     (case_id, _), _ = case_ids
-    body = {"name": "SS131", "message_id": "duo-1", "case_id": case_id, "payload": {"lbt_uitslag": "haalbaar"}}
-    outcome = login("anna").api("POST", "/api/messages", json=body).json()
+    body = {"name": "duo_lbt_uitslag", "message_id": "duo-1", "case_id": case_id,
+            "payload": {"lbt_uitslag": "haalbaar"}}
+    duo = system_client(app, "duo-koppeling")
+    outcome = duo.post("/api/messages", json=body).json()
     assert outcome["status"] == "refused" and outcome["case_id"] == case_id
-    again = login("anna").api("POST", "/api/messages", json=body).json()
+    again = duo.post("/api/messages", json=body).json()
     assert again["status"] == "duplicate"
 
 

@@ -62,7 +62,8 @@ def test_reads_of_notes_letters_and_diagram_are_audited(login, runtime):
         assert bert.get(f"/api/cases/{case_id}{path}").status_code == 200
     assert bert.get(f"/api/letters/{letter_id}/docx").status_code == 200
     with transaction(runtime.session_factory) as session:
-        reads = [e.detail["what"] for e in session.query(AuditEntry).filter_by(case_id=case_id, action="view")]
+        reads = [e.detail["what"] for e in session.query(AuditEntry).filter(
+            AuditEntry.case_id == case_id, AuditEntry.action.in_(("view", "download"))).order_by(AuditEntry.id)]
     assert reads == ["notes", "letters", "diagram", f"letter:{letter_id}"]
 
 

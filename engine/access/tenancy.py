@@ -1,0 +1,66 @@
+"""Gemeenten a user works in, and acting as a user inside one of them.
+
+A user has a home gemeente (users.gemeente) and may belong to more (access_memberships), as in
+regional cooperation where three gemeenten share one team. The user works in one gemeente at a
+time and switches explicitly; every read and write then happens, and is audited, under that
+gemeente. Deployments belong to a gemeente too (Camunda's tenant id): see engine/deploy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.access.models import Membership
+from engine.db.models import Gemeente, User
+from engine.errors import Invalid
+
+
+def gemeenten_of(session: Session, user: User) -> list[str]:
+    """Return the codes of the gemeenten the user may work in, home gemeente first."""
+    home = user.__dict__.get("home_gemeente") or user.gemeente
+    extra = session.execute(select(Membership.gemeente).where(Membership.user_id == user.id)
+                            .order_by(Membership.gemeente)).scalars()
+    return [home, *[g for g in extra if g != home]]
+
+
+def add_membership(session: Session, *, user: User, gemeente: str, organisation: str | None = None) -> Membership:
+    """Let `user` work in `gemeente` too (or record the organisation a partner acts for)."""
+    if session.get(Gemeente, gemeente) is None:
+        raise Invalid("Onbekende gemeente.", field_errors={"gemeente": f"Gemeente {gemeente!r} bestaat niet."})
+    row = session.execute(select(Membership).where(Membership.user_id == user.id, Membership.gemeente == gemeente)
+                          ).scalar_one_or_none()
+    if row is None:
+        row = Membership(user_id=user.id, gemeente=gemeente, organisation=organisation)
+        session.add(row)
+    elif organisation is not None:
+        row.organisation = organisation
+    session.flush()
+    return row
+
+
+def act_in(session: Session, user: User, gemeente: str, *, today: date | None = None) -> User:
+    """Return `user` acting in `gemeente` for this request: detached from the session so the
+    working gemeente is never written back to the account row."""
+    allowed = gemeenten_of(session, user)
+    home = user.gemeente
+    if gemeente not in allowed:
+        gemeente = home
+    session.expunge(user)
+    user.__dict__["home_gemeente"] = home
+    user.gemeente = gemeente
+    if today is not None:
+        user.access_today = today
+    return user
+
+
+def check_switch(session: Session, user: User, gemeente: str, now: datetime) -> None:
+    """Refuse a switch to a gemeente the user does not belong to; audit an allowed switch under
+    the gemeente switched to."""
+    if gemeente not in gemeenten_of(session, user):
+        raise Invalid("U werkt niet voor deze gemeente.", field_errors={"gemeente": "Kies een van uw gemeenten."})
+    audit.record(session=session, actor=user.username, action="switch_gemeente", at=now, gemeente=gemeente,
+                 detail={"from": user.gemeente})
