@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.security import CSRF_FIELD, csrf_token, pop_flashes
+from engine.access import roles
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -93,7 +94,7 @@ def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.filters.update(datum=datum, datumtijd=datumtijd, iso_date=iso_date, action_label=action_label)
-    env.globals.update(days_left=days_left, CSRF_FIELD=CSRF_FIELD)
+    env.globals.update(days_left=days_left, CSRF_FIELD=CSRF_FIELD, may=roles.may)
     return templates
 
 

@@ -7,11 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import Now, SessionDep, WebUser, check_form_csrf, client_address, principal
+from api.deps import (
+    Now,
+    SessionDep,
+    WebUser,
+    check_form_csrf,
+    client_address,
+    principal,
+)
 from api.security import flash, log_in, log_out, session_token
 from api.templating import render
-from engine.access import accounts, tenancy
+from engine.access import accounts, roles, tenancy
 from engine.access import sessions as login_sessions
+from engine.db.models import User
 
 router = APIRouter()
 CsrfChecked = Annotated[None, Depends(check_form_csrf)]
@@ -22,11 +30,21 @@ LOGIN_FAILED = (
 MAX_LOGIN_FIELD = 200
 
 
+HOMES = (("tasks.work", "/"), ("beheer", "/beheer"), ("monitoring.read", "/monitoring"), ("access.inzage", "/inzage"))
+
+
+def home_of(user) -> str:
+    """The first page a person may open: the inbox, else the beheer, monitoring or inzage screens."""
+    return next((path for capability, path in HOMES if roles.may(user, capability)), "/")
+
+
 @router.get("/login")
 def login_page(request: Request, session: SessionDep) -> Response:
     """Show the login form."""
-    if login_sessions.resolve(session, session_token(request)) is not None:
-        return RedirectResponse("/", status_code=303)
+    current = login_sessions.resolve(session, session_token(request))
+    if current is not None:
+        user = session.get(User, current.user_id)
+        return RedirectResponse(home_of(user) if user is not None else "/", status_code=303)
     return render(request, "login.html", {"title": "Inloggen", "username": "", "error": None})
 
 
@@ -52,7 +70,7 @@ def login(
         return render(request, "login.html", context, status_code=401)
     log_in(request, session, user)
     flash(request, f"Welkom, {user.display_name}.")
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(home_of(user), status_code=303)
 
 
 @router.post("/logout")
@@ -70,4 +88,4 @@ def switch_gemeente(request: Request, session: SessionDep, user: WebUser, now: N
     tenancy.check_switch(session, user, gemeente, now)
     login_sessions.switch_gemeente(session, request.state.login_session, gemeente)
     flash(request, f"U werkt nu voor gemeente {gemeente}.")
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(home_of(user), status_code=303)

@@ -1,8 +1,8 @@
-"""Who may use the beheer screens: the one place these role checks live.
+"""Who may use the beheer screens: the checks of engine/access (the one access model) as dependencies.
 
-`BeheerUser` / `BeheerApiUser` admit a beheerder; `ReviewerUser` admits who reviews
-letters (consulent, teamleider) and the beheerder who watches that queue. When the
-central access module arrives, only the two role sets below change.
+`BeheerUser` / `BeheerApiUser` need the capability `beheer`; `ReviewerUser` admits who reviews
+letters and the beheerder who watches that queue. The app-wide route rule (engine/access/routes.py)
+already refused everyone else; these dependencies give the handlers the checked user.
 """
 
 from __future__ import annotations
@@ -12,37 +12,33 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.deps import CurrentUser, WebUser
+from engine.access import roles
 from engine.db.models import User
 from engine.errors import Forbidden
-
-BEHEER_ROLES = frozenset({"beheerder"})
-REVIEW_QUEUE_ROLES = frozenset({"beheerder", "consulent", "teamleider"})
-
-
-def _require(user: User, roles: frozenset[str], refusal: str) -> User:
-    if not roles & set(user.roles or []):
-        raise Forbidden(refusal)
-    return user
 
 
 def beheer_user(user: WebUser) -> User:
     """Return the logged-in beheerder of a beheer page, or refuse (403)."""
-    return _require(user, BEHEER_ROLES, "Alleen een beheerder kan deze pagina gebruiken.")
+    roles.require(user, "beheer")
+    return user
 
 
 def beheer_api_user(user: CurrentUser) -> User:
     """Return the beheerder calling the beheer API, or refuse (403)."""
-    return _require(user, BEHEER_ROLES, "Alleen een beheerder kan dit doen.")
+    roles.require(user, "beheer")
+    return user
 
 
 def reviewer_user(user: WebUser) -> User:
     """Return a user who may see the queue of letters waiting for review, or refuse (403)."""
-    return _require(user, REVIEW_QUEUE_ROLES, "Alleen wie brieven controleert of beheert ziet deze wachtrij.")
+    if not (roles.may(user, "letters.review") or roles.may(user, "beheer")):
+        raise Forbidden("Alleen wie brieven controleert of beheert ziet deze wachtrij.")
+    return user
 
 
 def may_review(user: User) -> bool:
     """Tell whether the user may approve or send back letters (the beheerder only watches)."""
-    return bool({"consulent", "teamleider"} & set(user.roles or []))
+    return roles.may(user, "letters.review")
 
 
 BeheerUser = Annotated[User, Depends(beheer_user)]

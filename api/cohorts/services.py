@@ -7,26 +7,26 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import has_role
+from engine.access import roles
 from engine import audit
 from engine.cohorts import service as cohorts
 from engine.db.models import Gemeente, User
 from engine.errors import Forbidden, Invalid
 
-PLANNERS = ("teamleider", "beheerder")          # plan cohorts and the gemeente's start moments
-VIEWERS = ("consulent", "teamleider", "beheerder")
-REGISTRARS = ("consulent", "teamleider")        # record attendance
+PLANNERS = "cohorts.plan"          # plan cohorts and the gemeente's start moments
+VIEWERS = "cohorts.read"
+REGISTRARS = "cohorts.attendance"  # record attendance
 
 
-def _require(user: User, roles: tuple[str, ...], refusal: str) -> None:
-    if not has_role(user, *roles):
+def _require(user: User, capability: str, refusal: str) -> None:
+    if not roles.may(user, capability):
         raise Forbidden(refusal)
 
 
 def overview(*, session: Session, user: User, today: date) -> dict[str, Any]:
     _require(user, VIEWERS, "U mag de brugklas niet bekijken.")
     return {"cohorts": cohorts.list_cohorts(session, gemeente=user.gemeente, since=today),
-            "settings": cohorts.brugklas_settings(session, user.gemeente), "may_plan": has_role(user, *PLANNERS)}
+            "settings": cohorts.brugklas_settings(session, user.gemeente), "may_plan": roles.may(user, PLANNERS)}
 
 
 def detail(*, session: Session, user: User, cohort_id: int, now: datetime) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def detail(*, session: Session, user: User, cohort_id: int, now: datetime) -> di
                      detail={"via": "brugklas", "cohort": cohort.id})
     return {"cohort": cohort, "roster": people, "sessies": list(cohort.sessies),
             "aanwezig": cohorts.attendance(session, cohort=cohort),
-            "may_plan": has_role(user, *PLANNERS), "may_register": has_role(user, *REGISTRARS)}
+            "may_plan": roles.may(user, PLANNERS), "may_register": roles.may(user, REGISTRARS)}
 
 
 def _date(raw: str, field: str) -> date:

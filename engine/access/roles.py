@@ -44,6 +44,11 @@ CAPABILITIES: dict[str, Capability] = {c.id: c for c in (
     Capability("access.sessions", "Sessies van gebruikers intrekken"),
     Capability("access.roles", "De rollen en hun rechten lezen"),
     Capability("monitoring.read", "Monitoring en cijfers lezen (geen persoonsgegevens)"),
+    Capability("case.owner", "De klantmanager van een dossier aanwijzen of overdragen (met reden)"),
+    Capability("beheer", "Beheerschermen: storingen, versies, zaak zoeken, wachtrijen, workers, DUO-verkeer"),
+    Capability("cohorts.read", "Brugklasgroepen en hun deelnemers zien"),
+    Capability("cohorts.plan", "Brugklasgroepen, startmomenten en bijeenkomsten plannen"),
+    Capability("cohorts.attendance", "Aanwezigheid bij de brugklas registreren"),
 )}
 
 CASE_SCOPES = ("team", "linked", "none")
@@ -80,11 +85,13 @@ INTERNAL_MESSAGES = ("schakelverzoek", "pip_bijstellen", "uren_gemeld")
 
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("consulent", "Klantmanager / consulent",
-         frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners"}),
+         frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
+                            "case.owner", "cohorts.read", "cohorts.attendance"}),
          task_groups=frozenset({"consulent"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("teamleider", "Teamleider",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
-                            "tasks.team", "tasks.assign", "case.audit", "letters.export"}),
+                            "tasks.team", "tasks.assign", "case.audit", "letters.export", "case.owner",
+                            "cohorts.read", "cohorts.plan", "cohorts.attendance"}),
          task_groups=frozenset({"consulent", "teamleider"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("handhaving", "Handhaving / jurist",
          frozenset(_WORK | {"case.search_bsn", "letters.review"}),
@@ -94,7 +101,8 @@ ROLES: dict[str, Role] = {r.name: r for r in (
          task_groups=frozenset({"partner_mb"}), case_scope="linked", hidden=PARTNER_HIDDEN),
     Role("beheerder", "Functioneel beheerder",
          frozenset({"incidents.retry", "deploy", "case.read", "case.audit", "access.inzage", "access.sessions", "access.roles",
-                    "letters.export", "monitoring.read"}),
+                    "letters.export", "monitoring.read", "beheer", "case.search", "case.search_bsn",
+                    "cohorts.read", "cohorts.plan"}),
          case_scope="team"),
     Role("fg", "Functionaris gegevensbescherming (privacy officer)",
          frozenset({"access.inzage", "access.roles"}), case_scope="team"),

@@ -88,6 +88,29 @@ ROUTE_RULES: dict[str, str] = {
     "POST /storingen/{incident_id}/opnieuw": "incidents.retry",
     # Camunda Modeler (checks `deploy` itself after its own authentication)
     "/engine-rest/*": OWN_AUTH,
+    # the klantmanager of a case (who may hand over to whom: engine/casefile/ownership.py)
+    "PUT /api/cases/{case_id}/klantmanager": "case.owner",
+    "POST /zaken/{case_id}/klantmanager": "case.owner",
+    # brugklas cohorts (api/cohorts)
+    "GET /brugklas": "cohorts.read",
+    "GET /brugklas/{cohort_id}": "cohorts.read",
+    "POST /brugklas": "cohorts.plan",
+    "POST /brugklas/instellingen": "cohorts.plan",
+    "POST /brugklas/{cohort_id}/sessies": "cohorts.plan",
+    "POST /brugklas/{cohort_id}/sessies/{sessie_id}/aanwezigheid": "cohorts.attendance",
+    # beheer screens (api/beheer): the beheerder; the review queue for who reviews letters
+    "/beheer/*": "beheer",
+    "/api/beheer/*": "beheer",
+    "POST /beheer/storingen/opnieuw": "incidents.retry",
+    "POST /api/beheer/incidents/retry": "incidents.retry",
+    "POST /beheer/versies/overzetten": "deploy",
+    "POST /api/beheer/migrations": "deploy",
+    "GET /beheer/brieven": "letters.review",
+    "POST /beheer/brieven/{letter_id}/goedkeuren": "letters.review",
+    "POST /beheer/brieven/{letter_id}/terugsturen": "letters.review",
+    # DUO's Notificatie API and COA's klantprofiel authenticate the system themselves (token or certificate)
+    "POST /duo/v1/notificaties": OWN_AUTH,
+    "POST /api/coa/klantprofielen": OWN_AUTH,
 }
 
 

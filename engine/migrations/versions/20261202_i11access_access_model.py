@@ -11,7 +11,7 @@ from alembic import op
 import engine.db.base
 
 revision = "i11access_0001"
-down_revision = "0001"
+down_revision = "i10legal_beschikkingen"
 branch_labels = None
 depends_on = None
 
