@@ -7,3 +7,4 @@ from engine.letters import models as letter_models  # noqa: F401
 from engine.outbox import handlers as outbox  # noqa: F401
 
 metadata = Base.metadata
+from engine.monitoring import models as monitoring_models  # noqa: F401
