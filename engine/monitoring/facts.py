@@ -82,37 +82,40 @@ def record_step(*, session: Session, case: Case, tasks: list, started_at: float,
                 after: Mapping[str, Any], actor: str, now: datetime, completed: bool) -> None:
     """Append the step's events and rewrite the case's monitoring row."""
     events = _step_events(tasks, started_at)
-    rows = [{"case_id": case.id, "gemeente": case.gemeente, "at": now, "kind": kind, "element_id": element,
-             "detail": detail, "bedrag": None, "actor": actor[:100], "synthetisch": False}
-            for kind, element, detail in events]
+    consulent = _consulent(after, actor, events)
+    base = {"case_id": case.id, "gemeente": case.gemeente, "at": now, "actor": actor[:100], "synthetisch": False,
+            "doelgroep": _text(after.get("doelgroep"), 40), "leerroute": _text(after.get("leerroute"), 20),
+            "consulent": consulent, "bedrag": None}
+    rows = [{**base, "kind": kind, "element_id": element, "detail": detail} for kind, element, detail in events]
     route_before, route_after = before.get("leerroute"), after.get("leerroute")
     if route_after and route_after != route_before:
-        rows.append({"case_id": case.id, "gemeente": case.gemeente, "at": now, "kind": "leerroute",
-                     "element_id": None, "detail": str(route_after)[:100], "bedrag": None, "actor": actor[:100],
-                     "synthetisch": False})
+        rows.append({**base, "kind": "leerroute", "element_id": None, "detail": _text(route_after, 100)})
     fines_before, fines_after = before.get("boetes") or [], after.get("boetes") or []
     if isinstance(fines_after, list) and len(fines_after) > len(fines_before):
         for fine in fines_after[len(fines_before):]:
             fine = fine if isinstance(fine, Mapping) else {}
             amount = fine.get("bedrag")
-            rows.append({"case_id": case.id, "gemeente": case.gemeente, "at": now, "kind": "boete",
-                         "element_id": None, "detail": f"artikel {fine.get('artikel', '?')}"[:100],
-                         "bedrag": int(float(amount)) if amount is not None else None, "actor": actor[:100],
-                         "synthetisch": False})
+            rows.append({**base, "kind": "boete", "element_id": None,
+                         "detail": f"artikel {fine.get('artikel', '?')}"[:100],
+                         "bedrag": int(float(amount)) if amount is not None else None})
     conn = session.connection()
     if rows:
         conn.execute(_EVENTS, rows)
-    _write_case_row(conn, case, after, actor, now, completed, events)
+    _write_case_row(conn, case, after, now, completed, consulent)
 
 
-def _write_case_row(conn, case: Case, variables: Mapping[str, Any], actor: str, now: datetime, completed: bool,
-                    events: list) -> None:
+def _text(value: Any, length: int) -> str | None:
+    return str(value)[:length] if value not in (None, "") else None
+
+
+def _write_case_row(conn, case: Case, variables: Mapping[str, Any], now: datetime, completed: bool,
+                    consulent: str | None) -> None:
     values = {
         "gemeente": case.gemeente,
         "case_number": case.case_number,
-        "doelgroep": (str(variables["doelgroep"])[:40] if variables.get("doelgroep") else None),
-        "leerroute": (str(variables["leerroute"])[:20] if variables.get("leerroute") else None),
-        "consulent": _consulent(variables, actor, events),
+        "doelgroep": _text(variables.get("doelgroep"), 40),
+        "leerroute": _text(variables.get("leerroute"), 20),
+        "consulent": consulent,
         "tolk_nodig": bool(variables.get("tolk_nodig")),
         "bijstand": bool(variables.get("bijstand")),
         "started_at": case.created_at,

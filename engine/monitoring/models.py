@@ -54,7 +54,11 @@ class MonitoringEvent(Base):
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     gemeente: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(20))  # taak | brief | einde | boete | leerroute | start
+    kind: Mapped[str] = mapped_column(String(20))  # taak | brief | dienst | einde | boete | leerroute
+    # The case's dimensions at the time of the event, so a filtered count needs no join.
+    doelgroep: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    leerroute: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    consulent: Mapped[str | None] = mapped_column(String(100), nullable=True)
     element_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(100), nullable=True)
     bedrag: Mapped[int | None] = mapped_column(Integer, nullable=True)  # whole euros (fines)
