@@ -17,6 +17,7 @@ from api.cases import pages as case_pages
 from api.inbox import routes as inbox_routes
 from api.letters import pages as letter_pages
 from api.modeler import engine_rest
+from api.monitoring import pages as monitoring_pages
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.tasks import endpoints as task_endpoints
 from api.tasks import pages as task_pages
@@ -40,6 +41,7 @@ VENDOR_DIRS = {
     "utrecht": NODE_MODULES / "@utrecht" / "component-library-css" / "dist",
     "bpmn-js": NODE_MODULES / "bpmn-js" / "dist",
     "swagger-ui": NODE_MODULES / "swagger-ui-dist",
+    "chart.js": NODE_MODULES / "chart.js" / "dist",
 }
 DOCS_URL = "/api/docs"
 
@@ -112,4 +114,5 @@ def create_app(runtime=None) -> FastAPI:
                                    swagger_favicon_url="/static/app/favicon.svg")
 
     app.include_router(engine_rest.router, prefix="/engine-rest")
+    app.include_router(monitoring_pages.router, include_in_schema=False)
     return app

@@ -11,6 +11,11 @@ def has_role(user: User, *roles: str) -> bool:
     return bool(set(roles) & set(user.roles or []))
 
 
+def may_read_cases(user: User) -> bool:
+    """Tell whether `user` may open case files (a beleidsmedewerker sees only the monitoring figures)."""
+    return has_role(user, "consulent", "teamleider", "beheerder")
+
+
 def may_work_on(user: User, task: UserTask) -> bool:
     """Tell whether the task is offered to `user` (group, name) or the user leads the team."""
     if has_role(user, "teamleider"):

@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from api.auth import permissions
 from api.auth.permissions import has_role
 from api.letters import services as letter_service
 from engine.casefile import dossier, notes
@@ -19,6 +20,8 @@ def case_dossier(
     *, session: Session, runtime, user: User, case_id: str, now: datetime, what: str = "case"
 ) -> dossier.Dossier:
     """Return the dossier of a case of the user's gemeente and audit the read."""
+    if not permissions.may_read_cases(user):
+        raise Forbidden("U ziet de sturingsinformatie, maar geen dossiers.")
     case = dossier.get_case(session=session, case_id=case_id, gemeente=user.gemeente)
     dossier.record_view(session=session, case=case, actor=user.username, now=now, what=what)
     variables = runtime.engine.case_variables(session=session, case=case)

@@ -24,9 +24,10 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT_DURATION = timedelta(minutes=15)
 """How long a locked account stays locked."""
 
-ROLES = frozenset({"consulent", "teamleider", "beheerder"})
+ROLES = frozenset({"consulent", "teamleider", "beheerder", "beleid"})
 """Roles a user can have: consulent works cases, teamleider also sees and reassigns the
-whole team's tasks, beheerder retries incidents and may use the API with HTTP basic."""
+whole team's tasks, beheerder retries incidents and may use the API with HTTP basic,
+beleid (beleidsmedewerker) reads the monitoring figures and nothing else."""
 
 MIN_PASSWORD_LENGTH = 10
 

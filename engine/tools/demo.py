@@ -36,6 +36,7 @@ DEMO_USERS = [
     ("jurist", "Karel Visser", ["consulent"], ["handhaving"]),
     ("partner", "Fatima Bakr (VluchtelingenWerk)", ["consulent"], ["partner_mb"]),
     ("beheerder", "Bea Beheer", ["beheerder"], []),
+    ("beleid", "Bram Beleid, beleidsmedewerker", ["beleid"], []),
 ]
 PERSONAS = [
     ("Amina", "Yusuf"), ("Yonas", "Tesfaye"), ("Maria", "Santos"), ("Olena", "Kovalenko"), ("Ahmad", "Haddad"),
