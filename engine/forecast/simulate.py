@@ -116,12 +116,15 @@ class Simulator:
         self.settings = settings
         self.first = first_month.replace(day=1)
         self.months = months
-        self._profiles: dict[tuple[str, int], dict[int, list[float]]] = {}
+        self._profiles: dict[tuple[str, int, int], dict[int, list[float]]] = {}
 
-    def _profile(self, name: str, start_day: int) -> dict[int, list[float]]:
-        key = (name, start_day)
+    def _profile(self, name: str, month: int, start_day: int) -> dict[int, list[float]]:
+        """Return month offset -> metric vector for a case on `name` starting in month `month` (cached)."""
+        key = (name, month, start_day)
         if key not in self._profiles:
-            self._profiles[key] = _path_profile(self.library[name], start_day, self.first, self.months,
+            index = self.first.month - 1 + month
+            start_month = date(self.first.year + index // 12, index % 12 + 1, 1)
+            self._profiles[key] = _path_profile(self.library[name], start_day, start_month, self.months - month,
                                                 self.settings)
         return self._profiles[key]
 
@@ -132,7 +135,7 @@ class Simulator:
             grouped[item] += 1
         table = [[0.0] * len(METRICS) for _ in range(self.months)]
         for (name, month, day), n in grouped.items():
-            for offset, vector in self._profile(name, day).items():
+            for offset, vector in self._profile(name, month, day).items():
                 target = month + offset
                 if 0 <= target < self.months:
                     row = table[target]
