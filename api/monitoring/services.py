@@ -77,7 +77,7 @@ def filters_from(query: Mapping[str, str], scope: MonitoringScope, session: Sess
     if problems:
         raise Invalid("De filters kloppen niet", field_errors=problems)
     return Filters(gemeenten=gemeenten, van=van, tot=tot, doelgroep=doelgroep, leerroute=leerroute,
-                   consulenten=consulenten)
+                   consulenten=consulenten).whole_months()
 
 
 @dataclass

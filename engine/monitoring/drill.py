@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from engine.errors import Invalid
 from engine.monitoring import catalog
 from engine.monitoring.indicators import (
-    DUUR_KLASSEN, INDICATORS, MC, ME, WERK, Filters, _case_filters, _dialect, _duur_klasse, _event_filters,
+    DUUR_KLASSEN, INDICATORS, MC, ME, WERK, Filters, _active_in, _case_filters, _dialect, _duur_klasse,
+    _event_filters,
     _month, _months,
 )
 from engine.monitoring.models import MonitoringCase, Tevredenheid
@@ -76,14 +77,14 @@ def case_ids_behind(session: Session, f: Filters, indicator: str, row: int, seri
         return _event_cases(session, f, ME.leerroute == route, ME.element_id.in_(catalog.MODULES[module]))
     if indicator == "handhaving":
         details = list(session.execute(select(ME.detail).where(*_event_filters(f), ME.kind == "boete")
-                                       .group_by(ME.detail)).scalars())
+                                       .group_by(ME.detail).order_by(ME.detail)).scalars())
         label = _pick([f"Boete {d}" for d in details] + list(catalog.GEEN_BOETE), row, "rij")
         if label in catalog.GEEN_BOETE:
             return _event_cases(session, f, ME.element_id.in_(catalog.GEEN_BOETE[label]))
         return _event_cases(session, f, ME.kind == "boete", ME.detail == label.removeprefix("Boete "))
     if indicator == "kosten":
         route = _pick(_ROUTES, row, "rij")
-        return _event_cases(session, f, ME.leerroute == route if route else ME.leerroute.is_(None))
+        return _case_ids(session, *_active_in(f), MC.leerroute == route if route else MC.leerroute.is_(None))
     onderdeel = _pick(list(catalog.TEVREDENHEID_ONDERDELEN), row, "rij")
     t = Tevredenheid.__table__.c
     return list(session.execute(select(t.case_id).where(t.gemeente.in_(f.gemeenten), t.at >= f.start,

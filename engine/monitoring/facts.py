@@ -20,6 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.tasktree import is_user_task
 from engine.db.models import Case
+from engine.monitoring import rollup
 from engine.monitoring.models import MonitoringCase, MonitoringEvent
 
 _EVENTS = insert(MonitoringEvent.__table__)
@@ -101,6 +102,7 @@ def record_step(*, session: Session, case: Case, tasks: list, started_at: float,
     conn = session.connection()
     if rows:
         conn.execute(_EVENTS, rows)
+        rollup.add(conn, rows)
     _write_case_row(conn, case, after, now, completed, consulent)
 
 

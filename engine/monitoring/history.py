@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from engine.monitoring import rollup
 from engine.monitoring.models import MonitoringCase, MonitoringEvent, Tevredenheid
 
 KLANTMANAGERS = ("consulent1", "consulent2", "teamleider")
@@ -55,6 +56,7 @@ def load_history(session: Session, *, gemeente: str, today: date, months: int = 
     conn.execute(insert(MonitoringCase.__table__), cases)
     for i in range(0, len(events), 5000):
         conn.execute(insert(MonitoringEvent.__table__), events[i:i + 5000])
+    rollup.add(conn, events)
     if answers:
         conn.execute(insert(Tevredenheid.__table__), answers)
     return len(cases)

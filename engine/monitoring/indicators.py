@@ -8,7 +8,7 @@ app can show the cases that make up a number (`cases_behind`).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Iterable
 
@@ -16,11 +16,12 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from engine.monitoring import catalog
-from engine.monitoring.models import MonitoringCase, MonitoringEvent, Tevredenheid
+from engine.monitoring.models import MonitoringCase, MonitoringEvent, MonitoringMonth, Tevredenheid
 from engine.monitoring.settings import UITVOERING, VOORZIENINGEN, MonitoringSettings
 
 MC = MonitoringCase.__table__.c
 ME = MonitoringEvent.__table__.c
+MM = MonitoringMonth.__table__.c
 DUUR_KLASSEN = ("0-12 maanden", "12-24 maanden", "24-36 maanden", "meer dan 36 maanden")
 
 
@@ -34,6 +35,11 @@ class Filters:
     doelgroep: str | None = None
     leerroute: str | None = None
     consulenten: tuple[str, ...] | None = None
+
+    def whole_months(self) -> "Filters":
+        """Return the filters with the period widened to whole months (the dashboard counts per month)."""
+        last = (self.tot.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return replace(self, van=self.van.replace(day=1), tot=last)
 
     @property
     def start(self) -> datetime:
@@ -76,7 +82,7 @@ class Figure:
 def _month(column, dialect: str):
     """Return a SQL expression for the 'YYYY-MM' of a moment or date column."""
     if dialect == "postgresql":
-        return func.to_char(column, "YYYY-MM")
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
     return func.strftime("%Y-%m", column)
 
 
@@ -107,6 +113,18 @@ def _event_filters(f: Filters) -> list:
         where.append(ME.leerroute == f.leerroute)
     if f.consulenten is not None:
         where.append(ME.consulent.in_(f.consulenten))
+    return where
+
+
+def _month_filters(f: Filters) -> list:
+    """Filters on `monitoring_maand` (the period must be whole months: see Filters.whole_months)."""
+    where = [MM.gemeente.in_(f.gemeenten), MM.maand >= f"{f.van:%Y-%m}", MM.maand <= f"{f.tot:%Y-%m}"]
+    if f.doelgroep:
+        where.append(MM.doelgroep == f.doelgroep)
+    if f.leerroute:
+        where.append(MM.leerroute == f.leerroute)
+    if f.consulenten is not None:
+        where.append(MM.consulent.in_(f.consulenten))
     return where
 
 
@@ -152,14 +170,12 @@ def routemix(session: Session, f: Filters, settings: MonitoringSettings) -> Figu
 
 def _event_month_counts(session: Session, f: Filters, groups: dict[str, Iterable[str]]) -> dict[tuple, int]:
     elements = [e for ids in groups.values() for e in ids]
-    month = _month(ME.at, _dialect(session))
-    rows = session.execute(select(month, ME.element_id, func.count()).where(*_event_filters(f),
-                                                                              ME.element_id.in_(elements))
-                           .group_by(month, ME.element_id)).all()
+    rows = session.execute(select(MM.maand, MM.element_id, func.sum(MM.aantal)).where(
+        *_month_filters(f), MM.element_id.in_(elements)).group_by(MM.maand, MM.element_id)).all()
     owner = {e: name for name, ids in groups.items() for e in ids}
     counts: dict[tuple, int] = defaultdict(int)
     for m, element, n in rows:
-        counts[(m, owner[element])] += n
+        counts[(m, owner[element])] += int(n)
     return counts
 
 
@@ -236,13 +252,13 @@ def resultaten(session: Session, f: Filters, settings: MonitoringSettings) -> Fi
         taken[route] += n
         passed[route] += n if behaald else 0
     modules = session.execute(
-        select(ME.leerroute, ME.element_id, func.count()).where(
-            *_event_filters(f), ME.element_id.in_([e for ids in catalog.MODULES.values() for e in ids]))
-        .group_by(ME.leerroute, ME.element_id)).all()
+        select(MM.leerroute, MM.element_id, func.sum(MM.aantal)).where(
+            *_month_filters(f), MM.element_id.in_([e for ids in catalog.MODULES.values() for e in ids]))
+        .group_by(MM.leerroute, MM.element_id)).all()
     owner = {e: m for m, ids in catalog.MODULES.items() for e in ids}
     done: dict[tuple, int] = defaultdict(int)
     for route, element, n in modules:
-        done[(route, owner[element])] += n
+        done[(route or None, owner[element])] += int(n)
     routes = list(catalog.LEERROUTES)
     return Figure(
         "resultaten", "Resultaten per route", "Examenuitslagen (DUO) met het slagingspercentage, en afgeronde "
@@ -255,14 +271,16 @@ def resultaten(session: Session, f: Filters, settings: MonitoringSettings) -> Fi
 
 def handhaving(session: Session, f: Filters, settings: MonitoringSettings) -> Figure:
     """Fines imposed (count, total) and every way a handhaving ended without a fine, incl. Wet 27."""
-    fines = session.execute(select(ME.detail, func.count(), func.coalesce(func.sum(ME.bedrag), 0))
-                            .where(*_event_filters(f), ME.kind == "boete").group_by(ME.detail)).all()
+    fines = session.execute(select(MM.detail, func.sum(MM.aantal), func.sum(MM.bedrag))
+                            .where(*_month_filters(f), MM.kind == "boete").group_by(MM.detail)
+                            .order_by(MM.detail)).all()
     ends = dict(session.execute(
-        select(ME.element_id, func.count()).where(
-            *_event_filters(f), ME.element_id.in_([e for ids in catalog.GEEN_BOETE.values() for e in ids]))
-        .group_by(ME.element_id)).all())
+        select(MM.element_id, func.sum(MM.aantal)).where(
+            *_month_filters(f), MM.element_id.in_([e for ids in catalog.GEEN_BOETE.values() for e in ids]))
+        .group_by(MM.element_id)).all())
     labels = [f"Boete {detail}" for detail, _, _ in fines] + [f"Geen boete: {r}" for r in catalog.GEEN_BOETE]
-    counts = [n for _, n, _ in fines] + [sum(ends.get(e, 0) for e in ids) for ids in catalog.GEEN_BOETE.values()]
+    counts = [int(n) for _, n, _ in fines] + [int(sum(ends.get(e, 0) for e in ids))
+                                              for ids in catalog.GEEN_BOETE.values()]
     totals = [int(total) for _, _, total in fines] + [None] * len(catalog.GEEN_BOETE)
     return Figure("handhaving", "Handhaving", "Opgelegde boetes per artikel (aantal en bedrag) en hoe vaak de "
                   "handhaving eindigde zonder boete, onder meer door Wet 27 (bijstand al verlaagd).", labels,
@@ -271,20 +289,20 @@ def handhaving(session: Session, f: Filters, settings: MonitoringSettings) -> Fi
 
 def kosten(session: Session, f: Filters, settings: MonitoringSettings) -> Figure:
     """Costs per route under the beleidsplan's two budget headings, from events and unit prices."""
-    rows = session.execute(select(ME.leerroute, ME.element_id, func.count())
-                           .where(*_event_filters(f), ME.kind.in_(("taak", "brief")))
-                           .group_by(ME.leerroute, ME.element_id)).all()
+    rows = session.execute(select(MM.leerroute, MM.element_id, func.sum(MM.aantal))
+                           .where(*_month_filters(f), MM.kind.in_(("taak", "brief")))
+                           .group_by(MM.leerroute, MM.element_id)).all()
     routes = [*catalog.LEERROUTES, None]
     costs = {(r, h): 0.0 for r in routes for h in (UITVOERING, VOORZIENINGEN)}
-    cases = dict(session.execute(select(ME.leerroute, func.count(func.distinct(ME.case_id)))
-                                 .where(*_event_filters(f)).group_by(ME.leerroute)).all())
+    cases = dict(session.execute(select(MC.leerroute, func.count()).where(*_active_in(f))
+                                 .group_by(MC.leerroute)).all())
     for route, element, n in rows:
-        heading, amount = cost_of(element, route, settings)
-        costs[(route, heading)] += amount * n
+        heading, amount = cost_of(element, route or None, settings)
+        costs[(route or None, heading)] += amount * int(n)
     labels = [catalog.LEERROUTES.get(r, "Nog geen leerroute") for r in routes]
     return Figure(
         "kosten", "Kosten per route", "Kosten in deze periode uit de gedane stappen en de tarieven van de gemeente "
-        "(instellingen): uitvoeringskosten en inburgeringsvoorzieningen, en per zaak.", labels,
+        "(instellingen): uitvoeringskosten en inburgeringsvoorzieningen, en per lopende zaak.", labels,
         [Series("Uitvoeringskosten (EUR)", [round(costs[(r, UITVOERING)]) for r in routes], drillable=False),
          Series("Inburgeringsvoorzieningen (EUR)", [round(costs[(r, VOORZIENINGEN)]) for r in routes],
                 drillable=False),
@@ -292,6 +310,11 @@ def kosten(session: Session, f: Filters, settings: MonitoringSettings) -> Figure
          Series("Per zaak (EUR)", [round((costs[(r, UITVOERING)] + costs[(r, VOORZIENINGEN)]) / cases[r])
                                    if cases.get(r) else None for r in routes], drillable=False)],
         chart="stacked", unit="EUR", notes=["Tarieven zijn instellingen van de gemeente (beleid, geen wet)."])
+
+
+def _active_in(f: Filters) -> list:
+    """Cases that ran during the period (started before its end, not ended before its start)."""
+    return [*_case_filters(f), MC.started_at < f.end, (MC.ended_at.is_(None)) | (MC.ended_at >= f.start)]
 
 
 def cost_of(element_id: str | None, route: str | None, settings: MonitoringSettings) -> tuple[str, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.base import Base, UTCDateTime
@@ -68,6 +68,33 @@ class MonitoringEvent(Base):
     __table_args__ = (
         Index("ix_monitoring_events_gemeente_kind_at", "gemeente", "kind", "at"),
         Index("ix_monitoring_events_gemeente_element_at", "gemeente", "element_id", "at"),
+    )
+
+
+class MonitoringMonth(Base):
+    """Events counted per month and dimension, kept up to date as events are written.
+
+    The dashboard's event figures read these few rows instead of scanning millions of
+    events; empty strings stand for "none" so the unique key (and the upsert on it) works
+    on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "monitoring_maand"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    gemeente: Mapped[str] = mapped_column(String(32))
+    maand: Mapped[str] = mapped_column(String(7))  # YYYY-MM (UTC)
+    kind: Mapped[str] = mapped_column(String(20))
+    element_id: Mapped[str] = mapped_column(String(100), default="")
+    detail: Mapped[str] = mapped_column(String(100), default="")
+    doelgroep: Mapped[str] = mapped_column(String(40), default="")
+    leerroute: Mapped[str] = mapped_column(String(20), default="")
+    consulent: Mapped[str] = mapped_column(String(100), default="")
+    aantal: Mapped[int] = mapped_column(Integer, default=0)
+    bedrag: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("gemeente", "maand", "kind", "element_id", "detail", "doelgroep", "leerroute", "consulent",
+                         name="uq_monitoring_maand_key"),
     )
 
 

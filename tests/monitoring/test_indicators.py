@@ -106,8 +106,8 @@ def test_every_drillable_number_lists_exactly_that_many_cases(population):
                 if not s.drillable:
                     continue
                 for row, value in enumerate(s.values):
-                    if not value or key in ("werk", "resultaten", "kosten", "handhaving"):
-                        continue
+                    if not value or key in ("werk", "resultaten", "handhaving"):
+                        continue  # these count events; their click-through lists each case once
                     ids = case_ids_behind(session, ALL, key, row, s.name)
                     assert len(ids) == value, (key, fig.labels[row], s.name)
 

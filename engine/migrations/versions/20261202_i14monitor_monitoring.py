@@ -1,4 +1,4 @@
-"""monitoring facts: monitoring_cases, monitoring_events, monitoring_tevredenheid
+"""monitoring facts: monitoring_cases, monitoring_events, monitoring_maand, monitoring_tevredenheid
 
 Revision ID: 20261202_i14monitor
 Revises: 0001
@@ -65,6 +65,23 @@ def upgrade() -> None:
     op.create_index("ix_monitoring_events_gemeente_element_at", "monitoring_events",
                     ["gemeente", "element_id", "at"])
     op.create_table(
+        "monitoring_maand",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("gemeente", sa.String(length=32), nullable=False),
+        sa.Column("maand", sa.String(length=7), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("element_id", sa.String(length=100), nullable=False),
+        sa.Column("detail", sa.String(length=100), nullable=False),
+        sa.Column("doelgroep", sa.String(length=40), nullable=False),
+        sa.Column("leerroute", sa.String(length=20), nullable=False),
+        sa.Column("consulent", sa.String(length=100), nullable=False),
+        sa.Column("aantal", sa.Integer(), nullable=False),
+        sa.Column("bedrag", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_maand")),
+        sa.UniqueConstraint("gemeente", "maand", "kind", "element_id", "detail", "doelgroep", "leerroute",
+                            "consulent", name="uq_monitoring_maand_key"),
+    )
+    op.create_table(
         "monitoring_tevredenheid",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("case_id", sa.String(length=36), nullable=False),
@@ -83,5 +100,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("monitoring_tevredenheid")
+    op.drop_table("monitoring_maand")
     op.drop_table("monitoring_events")
     op.drop_table("monitoring_cases")
