@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Invalid
 from engine.monitoring import catalog
 from engine.monitoring.indicators import (
-    DUUR_KLASSEN, INDICATORS, MC, ME, WERK, Filters, _active_in, _case_filters, _dialect, _duur_klasse,
+    DUUR_KLASSEN, INDICATORS, MC, ME, WERK, Filters, _active_in, _case_filters, _dialect, _duur_sql,
     _event_filters,
     _month, _months,
 )
@@ -61,10 +61,8 @@ def case_ids_behind(session: Session, f: Filters, indicator: str, row: int, seri
                          MC.pip_dagtekening <= f.tot)
     if indicator == "uitstroom":
         route = _pick(_ROUTES, row, "rij")
-        rows = session.execute(select(MC.case_id, MC.termijn_start, MC.ended_at).where(
-            *base, MC.ended_at >= f.start, MC.ended_at < f.end,
-            MC.leerroute == route if route else MC.leerroute.is_(None))).all()
-        return [cid for cid, start, ended in rows if _duur_klasse(start, ended) == series][:MAX_CASES]
+        return _case_ids(session, *base, MC.ended_at >= f.start, MC.ended_at < f.end,
+                         MC.leerroute == route if route else MC.leerroute.is_(None), _duur_sql(session) == series)
     if indicator == "resultaten":
         route = _pick(list(catalog.LEERROUTES), row, "rij")
         if series in ("Examen gedaan", "Geslaagd"):

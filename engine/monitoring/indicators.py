@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine.monitoring import catalog
@@ -196,45 +196,55 @@ def werk(session: Session, f: Filters, settings: MonitoringSettings) -> Figure:
                   [Series(name, [counts.get((m, name), 0) for m in labels]) for name in WERK], chart="line")
 
 
+def _days_between(later, earlier, dialect: str):
+    """Return a SQL expression for the days from `earlier` to `later` (dates)."""
+    if dialect == "postgresql":
+        return later - earlier
+    return func.julianday(later) - func.julianday(earlier)
+
+
 def pip_tijdig(session: Session, f: Filters, settings: MonitoringSettings) -> Figure:
-    """PIPs in the period: how many within the legal 10 weeks (Besluit 5.3.1), and days from start."""
-    rows = session.execute(
-        select(MC.doelgroep, MC.started_at, MC.pip_dagtekening, MC.pip_deadline)
-        .where(*_case_filters(f), MC.pip_dagtekening >= f.van, MC.pip_dagtekening <= f.tot)).all()
+    """PIPs in the period: how many within the legal 10 weeks (Besluit 5.3.1), and days from the plicht."""
+    on_time = case((MC.pip_deadline.is_(None) | (MC.pip_dagtekening <= MC.pip_deadline), 1), else_=0)
+    days = _days_between(MC.pip_dagtekening, MC.datum_plicht, _dialect(session))
+    rows = {g: (n, good, avg) for g, n, good, avg in session.execute(
+        select(MC.doelgroep, func.count(), func.sum(on_time), func.avg(days))
+        .where(*_case_filters(f), MC.pip_dagtekening >= f.van, MC.pip_dagtekening <= f.tot)
+        .group_by(MC.doelgroep)).all()}
     groups = list(catalog.DOELGROEPEN)
-    total, on_time, days = defaultdict(int), defaultdict(int), defaultdict(list)
-    for doelgroep, started, dagtekening, deadline in rows:
-        total[doelgroep] += 1
-        if deadline is None or dagtekening <= deadline:
-            on_time[doelgroep] += 1
-        days[doelgroep].append((dagtekening - started.date()).days)
+    total = {g: rows[g][0] if g in rows else 0 for g in groups}
     return Figure(
         "pip_tijdig", "PIP op tijd", "PIP-beschikkingen in deze periode: aantal, binnen de wettelijke termijn "
-        "van 10 weken (Besluit 5.3.1) en gemiddeld aantal dagen vanaf de start van de zaak.",
+        "van 10 weken (Besluit 5.3.1) en gemiddeld aantal dagen na de melding van de plicht (DUO).",
         [catalog.DOELGROEPEN[g] for g in groups],
         [Series("PIP's", [total[g] for g in groups]),
-         Series("Op tijd (%)", [round(100 * on_time[g] / total[g], 1) if total[g] else None for g in groups],
+         Series("Op tijd (%)", [round(100 * int(rows[g][1]) / total[g], 1) if total[g] else None for g in groups],
                 drillable=False),
-         Series("Gemiddeld dagen tot PIP", [round(sum(days[g]) / len(days[g]), 1) if days[g] else None
-                                            for g in groups], drillable=False)])
+         Series("Gemiddeld dagen tot PIP", [round(float(rows[g][2]), 1) if total[g] and rows[g][2] is not None
+                                            else None for g in groups], drillable=False)])
 
 
-def _duur_klasse(start: date | None, end: datetime) -> str:
-    if start is None:
-        return DUUR_KLASSEN[0]
-    months = (end.date() - start).days / 30.44
-    return DUUR_KLASSEN[min(int(months // 12), 3)] if months >= 0 else DUUR_KLASSEN[0]
+def _duur_sql(session: Session):
+    """Return a SQL CASE giving the duration class (DUUR_KLASSEN) of an ended case."""
+    if _dialect(session) == "postgresql":
+        days = func.date(func.timezone("UTC", MC.ended_at)) - func.coalesce(MC.termijn_start,
+                                                                            func.date(func.timezone("UTC", MC.ended_at)))
+    else:
+        days = func.julianday(func.date(MC.ended_at)) - func.julianday(func.coalesce(MC.termijn_start,
+                                                                                      func.date(MC.ended_at)))
+    months = days / 30.44
+    return case((months < 12, DUUR_KLASSEN[0]), (months < 24, DUUR_KLASSEN[1]), (months < 36, DUUR_KLASSEN[2]),
+                else_=DUUR_KLASSEN[3])
 
 
 def uitstroom(session: Session, f: Filters, settings: MonitoringSettings) -> Figure:
     """Cases that ended in the period, per route and after how many months of termijn."""
+    klasse = _duur_sql(session)
     rows = session.execute(
-        select(MC.leerroute, MC.termijn_start, MC.ended_at)
-        .where(*_case_filters(f), MC.ended_at >= f.start, MC.ended_at < f.end)).all()
+        select(MC.leerroute, klasse, func.count())
+        .where(*_case_filters(f), MC.ended_at >= f.start, MC.ended_at < f.end).group_by(MC.leerroute, klasse)).all()
     routes = [*catalog.LEERROUTES, None]
-    counts: dict[tuple, int] = defaultdict(int)
-    for route, termijn_start, ended in rows:
-        counts[(route, _duur_klasse(termijn_start, ended))] += 1
+    counts = {(route, k): n for route, k, n in rows}
     return Figure("uitstroom", "Uitstroom per route", "Zaken die in deze periode eindigden, per leerroute en "
                   "na hoeveel maanden inburgeringstermijn.",
                   [catalog.LEERROUTES.get(r, "Geen leerroute") for r in routes],

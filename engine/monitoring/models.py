@@ -41,8 +41,16 @@ class MonitoringCase(Base):
     synthetisch: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
-        Index("ix_monitoring_cases_gemeente_started", "gemeente", "started_at"),
+        # Covering indexes: each dashboard query over cases reads one index range, never the rows.
+        Index("ix_monitoring_cases_gemeente_started", "gemeente", "started_at", "doelgroep", "leerroute",
+              "consulent", "ended_at"),
         Index("ix_monitoring_cases_gemeente_status", "gemeente", "status"),
+        Index("ix_monitoring_cases_gemeente_pip", "gemeente", "pip_dagtekening", "doelgroep", "pip_deadline",
+              "datum_plicht", "leerroute", "consulent"),
+        Index("ix_monitoring_cases_gemeente_ended", "gemeente", "ended_at", "leerroute", "termijn_start",
+              "doelgroep", "consulent"),
+        Index("ix_monitoring_cases_gemeente_examen", "gemeente", "examen_datum", "leerroute", "examen_behaald",
+              "doelgroep", "consulent"),
     )
 
 
@@ -104,10 +112,12 @@ class Tevredenheid(Base):
     __tablename__ = "monitoring_tevredenheid"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    gemeente: Mapped[str] = mapped_column(String(32), index=True)
+    gemeente: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     onderdeel: Mapped[str] = mapped_column(String(40))  # maatschappelijke_begeleiding | map | pvt
     score: Mapped[int] = mapped_column(Integer)  # 1..5
     antwoorden: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ingevuld_door: Mapped[str] = mapped_column(String(100))
     synthetisch: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_monitoring_tevredenheid_gemeente_at", "gemeente", "at", "onderdeel", "score"),)

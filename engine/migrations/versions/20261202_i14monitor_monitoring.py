@@ -41,8 +41,16 @@ def upgrade() -> None:
         sa.Column("synthetisch", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_monitoring_cases")),
     )
-    op.create_index("ix_monitoring_cases_gemeente_started", "monitoring_cases", ["gemeente", "started_at"])
+    op.create_index("ix_monitoring_cases_gemeente_started", "monitoring_cases",
+                    ["gemeente", "started_at", "doelgroep", "leerroute", "consulent", "ended_at"])
     op.create_index("ix_monitoring_cases_gemeente_status", "monitoring_cases", ["gemeente", "status"])
+    op.create_index("ix_monitoring_cases_gemeente_pip", "monitoring_cases",
+                    ["gemeente", "pip_dagtekening", "doelgroep", "pip_deadline", "datum_plicht", "leerroute",
+                     "consulent"])
+    op.create_index("ix_monitoring_cases_gemeente_ended", "monitoring_cases",
+                    ["gemeente", "ended_at", "leerroute", "termijn_start", "doelgroep", "consulent"])
+    op.create_index("ix_monitoring_cases_gemeente_examen", "monitoring_cases",
+                    ["gemeente", "examen_datum", "leerroute", "examen_behaald", "doelgroep", "consulent"])
     op.create_table(
         "monitoring_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -95,7 +103,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_tevredenheid")),
     )
     op.create_index(op.f("ix_monitoring_tevredenheid_case_id"), "monitoring_tevredenheid", ["case_id"])
-    op.create_index(op.f("ix_monitoring_tevredenheid_gemeente"), "monitoring_tevredenheid", ["gemeente"])
+    op.create_index("ix_monitoring_tevredenheid_gemeente_at", "monitoring_tevredenheid",
+                    ["gemeente", "at", "onderdeel", "score"])
 
 
 def downgrade() -> None:
