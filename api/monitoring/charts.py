@@ -11,8 +11,8 @@ WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 260, 56, 60, 12
 
 
 def svg_chart(figure: Figure) -> Markup:
-    """Return a grouped (or stacked) bar chart of the figure's drillable series as SVG."""
-    series = [s for s in figure.series if s.drillable] or figure.series
+    """Return a grouped (or stacked) bar chart of the figure's charted series as SVG."""
+    series = [s for s in figure.series if s.charted] or figure.series
     labels = figure.labels
     stacked = figure.chart == "stacked"
     if stacked:

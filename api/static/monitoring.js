@@ -9,7 +9,7 @@
     var labels = rows.map(function (row) { return row.querySelector("th").textContent.trim(); });
     var series = [];
     heads.forEach(function (head, index) {
-      if (head.getAttribute("data-drillable") === "nee") { return; }
+      if (head.getAttribute("data-charted") === "nee") { return; }
       var values = rows.map(function (row) {
         var cell = row.querySelectorAll("td")[index];
         var raw = cell ? cell.getAttribute("data-value") : "";
@@ -32,7 +32,7 @@
         labels: data.labels,
         datasets: data.series.map(function (s, i) {
           return { label: s.name, data: s.values, backgroundColor: COLOURS[i % COLOURS.length],
-                   borderColor: COLOURS[i % COLOURS.length], tension: 0.2, pointRadius: 2 };
+                   borderColor: COLOURS[i % COLOURS.length], tension: 0, pointRadius: 2 };
         })
       },
       options: {

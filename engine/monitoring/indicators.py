@@ -58,7 +58,8 @@ class Series:
 
     name: str
     values: list[float | int | None]
-    drillable: bool = True
+    drillable: bool = True  # each value counts cases that can be listed
+    charted: bool = True  # drawn in the chart (every series is in the table)
 
 
 @dataclass
@@ -161,7 +162,8 @@ def routemix(session: Session, f: Filters, settings: MonitoringSettings) -> Figu
     return Figure(
         "routemix", "Routemix tegen de verwachting", "Leerroute van de instroom in deze periode, in procenten, "
         "naast de verwachting van het beleidsplan (lokaal en landelijk).", [catalog.LEERROUTES[r] for r in routes],
-        [Series("Aantal", [rows.get(r, 0) for r in routes]), Series("Werkelijk (%)", pct, drillable=False),
+        [Series("Aantal", [rows.get(r, 0) for r in routes], charted=False),
+         Series("Werkelijk (%)", pct, drillable=False),
          Series("Verwachting lokaal (%)", [settings["verwachting_lokaal"].get(r) for r in routes], drillable=False),
          Series("Verwachting landelijk (%)", [settings["verwachting_landelijk"].get(r) for r in routes],
                 drillable=False)],
@@ -217,11 +219,12 @@ def pip_tijdig(session: Session, f: Filters, settings: MonitoringSettings) -> Fi
         "pip_tijdig", "PIP op tijd", "PIP-beschikkingen in deze periode: aantal, binnen de wettelijke termijn "
         "van 10 weken (Besluit 5.3.1) en gemiddeld aantal dagen na de melding van de plicht (DUO).",
         [catalog.DOELGROEPEN[g] for g in groups],
-        [Series("PIP's", [total[g] for g in groups]),
+        [Series("PIP's", [total[g] for g in groups], charted=False),
          Series("Op tijd (%)", [round(100 * int(rows[g][1]) / total[g], 1) if total[g] else None for g in groups],
                 drillable=False),
          Series("Gemiddeld dagen tot PIP", [round(float(rows[g][2]), 1) if total[g] and rows[g][2] is not None
-                                            else None for g in groups], drillable=False)])
+                                            else None for g in groups], drillable=False, charted=False)],
+        unit="%")
 
 
 def _duur_sql(session: Session):
@@ -275,7 +278,7 @@ def resultaten(session: Session, f: Filters, settings: MonitoringSettings) -> Fi
         "modules (PVT, KNM, MAP) in deze periode.", [catalog.LEERROUTES[r] for r in routes],
         [Series("Examen gedaan", [taken[r] for r in routes]), Series("Geslaagd", [passed[r] for r in routes]),
          Series("Geslaagd (%)", [round(100 * passed[r] / taken[r], 1) if taken[r] else None for r in routes],
-                drillable=False),
+                drillable=False, charted=False),
          *(Series(f"{m} afgerond", [done[(r, m)] for r in routes]) for m in catalog.MODULES)])
 
 
@@ -294,7 +297,7 @@ def handhaving(session: Session, f: Filters, settings: MonitoringSettings) -> Fi
     totals = [int(total) for _, _, total in fines] + [None] * len(catalog.GEEN_BOETE)
     return Figure("handhaving", "Handhaving", "Opgelegde boetes per artikel (aantal en bedrag) en hoe vaak de "
                   "handhaving eindigde zonder boete, onder meer door Wet 27 (bijstand al verlaagd).", labels,
-                  [Series("Aantal", counts), Series("Totaal bedrag (EUR)", totals, drillable=False)])
+                  [Series("Aantal", counts), Series("Totaal bedrag (EUR)", totals, drillable=False, charted=False)])
 
 
 def kosten(session: Session, f: Filters, settings: MonitoringSettings) -> Figure:
@@ -316,9 +319,9 @@ def kosten(session: Session, f: Filters, settings: MonitoringSettings) -> Figure
         [Series("Uitvoeringskosten (EUR)", [round(costs[(r, UITVOERING)]) for r in routes], drillable=False),
          Series("Inburgeringsvoorzieningen (EUR)", [round(costs[(r, VOORZIENINGEN)]) for r in routes],
                 drillable=False),
-         Series("Zaken", [cases.get(r, 0) for r in routes]),
+         Series("Zaken", [cases.get(r, 0) for r in routes], charted=False),
          Series("Per zaak (EUR)", [round((costs[(r, UITVOERING)] + costs[(r, VOORZIENINGEN)]) / cases[r])
-                                   if cases.get(r) else None for r in routes], drillable=False)],
+                                   if cases.get(r) else None for r in routes], drillable=False, charted=False)],
         chart="stacked", unit="EUR", notes=["Tarieven zijn instellingen van de gemeente (beleid, geen wet)."])
 
 
@@ -357,7 +360,7 @@ def tevredenheid(session: Session, f: Filters, settings: MonitoringSettings) -> 
                   [catalog.TEVREDENHEID_ONDERDELEN[k] for k in keys],
                   [Series("Gemiddelde score (1-5)", [round(float(rows[k][1]), 2) if k in rows else None for k in keys],
                           drillable=False),
-                   Series("Ingevuld", [rows[k][0] if k in rows else 0 for k in keys])])
+                   Series("Ingevuld", [rows[k][0] if k in rows else 0 for k in keys], charted=False)])
 
 
 INDICATORS: dict[str, Callable[[Session, Filters, MonitoringSettings], Figure]] = {
