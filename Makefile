@@ -34,6 +34,7 @@ system-deps:
 run: install
 	$(BIN)/regie db upgrade
 	$(BIN)/regie demo
+	$(BIN)/regie monitoring historie
 	@echo "Regie: open http://$(HOST):$(PORT)/ (demo accounts in README.md)"
 	$(BIN)/regie serve --host $(HOST) --port $(PORT)
 
@@ -43,6 +44,7 @@ test: install system-deps
 bench: install
 	$(BIN)/regie bench
 	$(BIN)/python -m api.inbox.bench
+	$(BIN)/python -m engine.monitoring.bench
 
 lint: install
 	npx bpmnlint processes/*.bpmn
