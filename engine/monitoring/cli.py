@@ -80,3 +80,36 @@ def history_command(gemeente: str = typer.Option("demo", help="Gemeente code."),
                       "synthetisch).")
     else:
         console.print("Synthetische historie stond er al.")
+
+
+@monitoring_app.command("instellingen")
+def settings_command(bestand: Path = typer.Argument(..., help="JSON file with monitoring settings (prices, minutes, "
+                                                                "teams, regio, expected route mix)."),
+                     gemeente: str = typer.Option("demo", help="Gemeente code.")) -> None:
+    """Check and store a gemeente's monitoring settings (unit prices are policy, not law)."""
+    import json
+
+    from engine.db.models import Gemeente
+    from engine.monitoring.settings import validate
+    from engine.running.runtime import build_runtime
+
+    try:
+        values = json.loads(bestand.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        console.print(f"[red]Fout:[/red] {bestand}:{exc.lineno}:{exc.colno}: geen geldige JSON ({exc.msg})")
+        raise typer.Exit(1) from None
+    if not isinstance(values, dict):
+        console.print(f"[red]Fout:[/red] {bestand}:1: verwacht een JSON-object")
+        raise typer.Exit(1)
+    problems = validate(values)
+    if problems:
+        for key, problem in problems.items():
+            console.print(f"[red]Fout:[/red] {bestand}: {key}: {problem}", markup=True)
+        raise typer.Exit(1)
+    rt = build_runtime()
+    with rt.session_factory.begin() as session:
+        tenant = session.get(Gemeente, gemeente)
+        if tenant is None:
+            raise typer.BadParameter(f"onbekende gemeente {gemeente!r}", param_hint="--gemeente")
+        tenant.settings = {**(tenant.settings or {}), "monitoring": values}
+    console.print(f"Monitoring-instellingen van {gemeente} opgeslagen ({', '.join(sorted(values))}).")

@@ -97,8 +97,7 @@ def _value(value: Any) -> Any:
 
 def rows(session: Session, table: str, f: Filters, settings: MonitoringSettings) -> Iterator[list[Any]]:
     """Yield the rows of one export table (columns as in TABLES) for the filters."""
-    if table not in TABLES:
-        raise Invalid("Onbekende tabel", field_errors={"tabel": "kies uit " + ", ".join(TABLES)})
+    check_table(table)
     if table == "zaken":
         where = [MC.gemeente.in_(f.gemeenten), MC.started_at < f.end]
         query = select(MC.case_number, MC.gemeente, MC.doelgroep, MC.leerroute, MC.eerste_leerroute, MC.consulent,
@@ -132,8 +131,15 @@ def rows(session: Session, table: str, f: Filters, settings: MonitoringSettings)
         yield from ([_value(v) for v in row] for row in kis_rows(session, f, settings))
 
 
+def check_table(table: str) -> None:
+    """Refuse an unknown table name (422 naming the field)."""
+    if table not in TABLES:
+        raise Invalid("Onbekende tabel", field_errors={"tabel": "kies uit " + ", ".join(TABLES)})
+
+
 def header(table: str) -> list[str]:
     """Return the column names of an export table."""
+    check_table(table)
     return [c.name for c in TABLES[table][1]]
 
 

@@ -105,6 +105,7 @@ def test_questionnaire_is_validated_and_counted(login, population):
     with population.session_factory() as session:
         case_id = session.execute(select(Case.id).order_by(Case.case_number)).scalars().first()
     browser = login("tess")
+    assert f"/zaken/{case_id}/tevredenheid" in browser.get(f"/zaken/{case_id}").text, "linked from the case page"
     assert browser.get(f"/zaken/{case_id}/tevredenheid").status_code == 200
     refused = browser.post(f"/zaken/{case_id}/tevredenheid", {"onderdeel": "pvt"})
     assert refused.status_code == 422 and "tevredenheid_totaal" in refused.text
