@@ -29,7 +29,8 @@ _CASE_COLUMNS = [c.name for c in _CASES.columns if c.name != "case_id"]
 # The first route, the known consulent and the first end moment are kept; the rest is rewritten.
 _KEPT = {
     "eerste_leerroute": func.coalesce(_CASES.c.eerste_leerroute, bindparam("leerroute")),
-    "consulent": func.coalesce(bindparam("consulent"), _CASES.c.consulent),
+    # an explicit `consulent` variable wins; else the first person who worked the case stays
+    "consulent": func.coalesce(bindparam("consulent_variable"), _CASES.c.consulent, bindparam("consulent")),
     "ended_at": func.coalesce(_CASES.c.ended_at, bindparam("ended_at")),
 }
 _UPDATE_CASE = update(_CASES).where(_CASES.c.case_id == bindparam("_case_id")).values(
@@ -135,6 +136,7 @@ def _write_case_row(conn, case: Case, variables: Mapping[str, Any], now: datetim
     }
     if completed and not values["einde_reden"]:
         values["einde_reden"] = "traject afgerond"
-    result = conn.execute(_UPDATE_CASE, {**values, "_case_id": case.id})
+    explicit = _text(variables.get("consulent"), 100)
+    result = conn.execute(_UPDATE_CASE, {**values, "_case_id": case.id, "consulent_variable": explicit})
     if result.rowcount == 0:
         conn.execute(_INSERT_CASE, {**values, "case_id": case.id, "eerste_leerroute": values["leerroute"]})
