@@ -124,3 +124,18 @@ def test_evaluation_pack_is_a_pdf_with_the_figures(login):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Instroom per maand" in text and "Handhaving" in text
+
+
+def test_a_regional_team_sees_the_gemeenten_it_works_for(login, population):
+    from engine.db.models import Gemeente
+
+    with population.session_factory.begin() as session:
+        session.get(Gemeente, "amersfoort").settings = {"monitoring": {"regio": ["demo"]}}
+    browser = login("olaf")
+    both = browser.get(f"/monitoring/export.csv?tabel=zaken&{PERIOD}").content.decode("utf-8-sig")
+    assert len(both.strip().splitlines()) == 1 + 6
+    page = browser.get(f"/monitoring?{PERIOD}")
+    assert 'id="f-gemeente"' in page.text, "a regional team can narrow the figures to one gemeente"
+    own = browser.get(f"/monitoring/export.csv?tabel=zaken&gemeente=amersfoort&{PERIOD}").content.decode("utf-8-sig")
+    assert len(own.strip().splitlines()) == 1
+    assert browser.get(f"/monitoring?gemeente=utrecht&{PERIOD}").status_code == 422
