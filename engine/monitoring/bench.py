@@ -63,13 +63,14 @@ def _forecast_figures() -> dict[str, float]:
     from engine.forecast.service import NATIONAL_MIX, NATIONAL_YEAR
     from engine.forecast.simulate import ForecastInput, forecast
     from engine.monitoring.settings import monitoring_settings
-    from engine.tools.scenario import run_scenario
+    from engine.tools.scenario import prepared_database, run_scenario
 
     files = [(f.name, f.read_bytes()) for d in (PROJECT_ROOT / "processes", PROJECT_ROOT / "forms")
              for f in sorted(d.iterdir()) if kind_of(f.name)]
     started = time.perf_counter()
     library = build_library(files=files)
     library_s = time.perf_counter() - started
+    prepared_database()  # deploying the template is not part of one case's cost
     started = time.perf_counter()
     run_scenario(PROJECT_ROOT / "tests" / "scenarios" / "part3_e2e_statushouder_b1.yaml")
     one_case_s = time.perf_counter() - started
