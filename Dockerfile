@@ -14,6 +14,8 @@ COPY api api
 COPY processes processes
 COPY forms forms
 COPY letters letters
+# The klantreis scenarios are the forecast's path library (engine/forecast/paths.py).
+COPY tests/scenarios tests/scenarios
 # Editable: Regie finds processes/, forms/, letters/ and node_modules/ beside its code in /app.
 RUN pip install -e .
 RUN useradd --create-home regie && chown -R regie /app

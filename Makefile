@@ -38,6 +38,7 @@ run: install system-deps
 	$(BIN)/regie db upgrade
 	$(BIN)/regie duo-sim serve --background --port $(DUO_SIM_PORT) --regie http://$(HOST):$(PORT)/duo/v1/notificaties
 	$(BIN)/regie demo
+	$(BIN)/regie monitoring historie
 	@echo "Regie: open http://$(HOST):$(PORT)/ (demo accounts in README.md); the worker fires timers and makes PDFs"
 	@# One foreground command: the worker runs beside the web app; Ctrl-C (or the app ending) stops both and the DUO simulator.
 	@$(BIN)/regie worker & worker=$$!; \
@@ -50,6 +51,7 @@ test: install system-deps
 bench: install
 	$(BIN)/regie bench
 	$(BIN)/python -m api.inbox.bench
+	$(BIN)/python -m engine.monitoring.bench
 	$(BIN)/python -m engine.loadtest --users 10 --seconds 60
 
 # LOAD_USERS simulated klantmanagers for LOAD_SECONDS on two web processes and two workers, on a scratch schema of the

@@ -20,6 +20,7 @@ from api.inbox import routes as inbox_routes
 from api.letters import pages as letter_pages
 from api.modeler import engine_rest
 from api.retry import RetryLostRaces
+from api.monitoring import pages as monitoring_pages
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.tasks import endpoints as task_endpoints
 from api.tasks import pages as task_pages
@@ -43,6 +44,7 @@ VENDOR_DIRS = {
     "utrecht": NODE_MODULES / "@utrecht" / "component-library-css" / "dist",
     "bpmn-js": NODE_MODULES / "bpmn-js" / "dist",
     "swagger-ui": NODE_MODULES / "swagger-ui-dist",
+    "chart.js": NODE_MODULES / "chart.js" / "dist",
 }
 DOCS_URL = "/api/docs"
 
@@ -135,4 +137,6 @@ def create_app(runtime=None) -> FastAPI:
 
     app.include_router(access_routes.api_router, prefix="/api")
     app.include_router(access_routes.router, include_in_schema=False)
+
+    app.include_router(monitoring_pages.router, include_in_schema=False)
     return app

@@ -20,6 +20,7 @@ def may(user: User, capability: str) -> bool:
     return roles.may(user, capability)
 
 
+
 def may_work_on(user: User, task: UserTask) -> bool:
     """Tell whether `user` may work on the task: it is theirs, or offered to a group their role may
     do (a teamleider only within the groups a teamleider may do; a partner never gets handhaving)."""

@@ -91,7 +91,7 @@ ROLES: dict[str, Role] = {r.name: r for r in (
     Role("teamleider", "Teamleider",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
                             "tasks.team", "tasks.assign", "case.audit", "letters.export", "case.owner",
-                            "cohorts.read", "cohorts.plan", "cohorts.attendance"}),
+                            "cohorts.read", "cohorts.plan", "cohorts.attendance", "monitoring.read"}),
          task_groups=frozenset({"consulent", "teamleider"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("handhaving", "Handhaving / jurist",
          frozenset(_WORK | {"case.search_bsn", "letters.review"}),

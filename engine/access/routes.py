@@ -111,6 +111,12 @@ ROUTE_RULES: dict[str, str] = {
     # DUO's Notificatie API and COA's klantprofiel authenticate the system themselves (token or certificate)
     "POST /duo/v1/notificaties": OWN_AUTH,
     "POST /api/coa/klantprofielen": OWN_AUTH,
+    # sturingsinformatie (api/monitoring): figures for who reads monitoring; case lists for the teamleider
+    "/monitoring/*": "monitoring.read",
+    "GET /monitoring/zaken": "tasks.team",
+    "GET /monitoring/team": "tasks.team",
+    "GET /zaken/{case_id}/tevredenheid": "tasks.work",
+    "POST /zaken/{case_id}/tevredenheid": "tasks.work",
 }
 
 

@@ -13,3 +13,4 @@ metadata = Base.metadata
 from engine.coa import models as coa_models  # noqa: F401,E402  (COA klantprofielen)
 from engine.duo import models as duo_models  # noqa: F401,E402  (exchanges with DUO)
 from engine.access import models as access_models  # noqa: F401
+from engine.monitoring import models as monitoring_models  # noqa: F401

@@ -29,6 +29,7 @@ from engine.bpmn.serialization import STATE_FORMAT, dump_state
 from engine.bpmn.specs import ExternalServiceTask
 from engine.clock import use_clock
 from engine.db.models import Case, Incident, Job, UserTask
+from engine.monitoring.facts import record_step
 from engine.running.case_rows import (
     DELETE_TASKS,
     DELETE_TIMERS,
@@ -281,6 +282,9 @@ class CaseRunner:
             values["status"] = "completed"
         values.update(state=dump_state(self.workflow), state_format=STATE_FORMAT, updated_at=self.now)
         write_case(self.session, self.case, values)
+        record_step(session=self.session, case=self.case, tasks=tasks, started_at=self.started_at,
+                    before=self.variables_before, after=variables, actor=self.actor, now=self.now,
+                    completed=self.case.status == "completed")
 
     def variables(self) -> dict[str, Any]:
         """Return the case's current variables (data of the newest open or last task)."""

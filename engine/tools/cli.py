@@ -423,6 +423,9 @@ def _mount_optional() -> None:
     from engine.dmn.cli import dmn_app
 
     app.add_typer(dmn_app, name="dmn", help="Evaluate DMN decisions (for people who edit them).")
+    from engine.forecast.cli import register as register_monitoring
+
+    register_monitoring(app)
 
 
 def main() -> None:

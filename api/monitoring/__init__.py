@@ -1,0 +1,1 @@
+"""Sturingsinformatie in the web app: dashboards, the team's week, click-through, exports, forecast, evaluation."""
