@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.base import Base, UTCDateTime
+from engine.db.state_column import CompactJSON
 
 
 class Gemeente(Base):
@@ -131,7 +132,7 @@ class Case(Base):
     leerroute: Mapped[str | None] = mapped_column(String(20), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[dict[str, Any]] = mapped_column(CompactJSON)  # zlib-compressed JSON (state_column.py)
     state_format: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
