@@ -18,12 +18,15 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.db.models import Case, TaskCandidate, User, UserTask
 from engine.errors import Forbidden, Invalid
 
 PAGE_SIZE = 25
+# What an inbox row shows of its case. Never the case's state: the inbox reads task and
+# case rows only (an index for each sort and filter), whatever the cases' age.
+ROW_CASE_COLUMNS = (Case.id.label("case_id"), Case.case_number, Case.naam)
 VIEWS = ("mine", "groups", "team", "search")
 FILTERS = ("", "overdue", "week")
 SORTS = ("due", "legal", "created", "name")
@@ -87,12 +90,17 @@ def end_of_week(now: datetime) -> datetime:
 def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime) -> InboxPage:
     """Return one page of the open tasks `user` may see in the asked view."""
     _check(query, user)
-    if query.view == "groups":
+    if query.view == "groups" and query.sort == "due":
         due_col = TaskCandidate.due_at
         stmt = _groups_select(session, user)
+    elif query.view == "groups":
+        # Other sorts walk the task rows in that order (an index each) and check the offer.
+        due_col = UserTask.due_at
+        stmt = _groups_by_task(session, user)
     else:
         due_col = UserTask.due_at
-        stmt = select(UserTask, Case).join(Case, Case.id == UserTask.case_id).where(UserTask.gemeente == user.gemeente)
+        stmt = select(UserTask, *ROW_CASE_COLUMNS).join(Case, Case.id == UserTask.case_id).where(
+            UserTask.gemeente == user.gemeente)
         if query.view == "mine":
             stmt = stmt.where(UserTask.assignee == user.username)
         elif query.view == "search":
@@ -104,9 +112,10 @@ def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime
     offset = (query.page - 1) * query.page_size
     if query.sort == "due":
         pairs = _due_sorted(session, stmt, due_col, offset, query.page_size + 1)
+    elif query.sort == "legal":
+        pairs = _due_sorted(session, stmt, UserTask.legal_deadline, offset, query.page_size + 1)
     else:
         order = {
-            "legal": (UserTask.legal_deadline.is_(None), UserTask.legal_deadline),
             "created": (UserTask.created_at.desc(),),
             "name": (Case.naam.is_(None), Case.naam, UserTask.due_at),
         }[query.sort]
@@ -134,6 +143,7 @@ def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "",
     _check(query, user)
     stmt = (
         select(Case)
+        .options(defer(Case.state))
         .where(Case.gemeente == user.gemeente, _case_match(query))
         .order_by(Case.naam, Case.case_number)
         .limit(limit)
@@ -144,7 +154,7 @@ def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "",
 def group_tasks_stmt(*, gemeente: str, group: str, limit: int = PAGE_SIZE) -> Select:
     """Return the query for one group's unassigned tasks by due date (first page)."""
     return (
-        select(UserTask, Case)
+        select(UserTask, *ROW_CASE_COLUMNS)
         .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
         .join(Case, Case.id == UserTask.case_id)
         .where(
@@ -204,10 +214,26 @@ def _groups_select(session: Session, user: User) -> Select:
     if session.execute(by_name).first() is not None:
         open_for.append(and_(TaskCandidate.kind == "user", TaskCandidate.name == user.username))
     return (
-        select(UserTask, Case)
+        select(UserTask, *ROW_CASE_COLUMNS)
         .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
         .join(Case, Case.id == UserTask.case_id)
         .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.assigned.is_(False), or_(*open_for))
+    )
+
+
+def _groups_by_task(session: Session, user: User) -> Select:
+    """Unassigned tasks offered to my groups or to me by name, read from the task rows."""
+    offered = (
+        select(TaskCandidate.task_id)
+        .where(TaskCandidate.task_id == UserTask.id, or_(
+            and_(TaskCandidate.kind == "group", TaskCandidate.name.in_(list(user.groups or []))),
+            and_(TaskCandidate.kind == "user", TaskCandidate.name == user.username)))
+        .exists()
+    )
+    return (
+        select(UserTask, *ROW_CASE_COLUMNS)
+        .join(Case, Case.id == UserTask.case_id)
+        .where(UserTask.gemeente == user.gemeente, UserTask.assignee.is_(None), offered)
     )
 
 
@@ -233,7 +259,7 @@ def _unique_rows(pairs, now: datetime) -> list[InboxRow]:
     seen: set[str] = set()
     week_end = end_of_week(now)
     rows: list[InboxRow] = []
-    for task, case in pairs:
+    for task, case_id, case_number, naam in pairs:
         if task.id in seen:
             continue
         seen.add(task.id)
@@ -241,9 +267,9 @@ def _unique_rows(pairs, now: datetime) -> list[InboxRow]:
             InboxRow(
                 task_id=task.id,
                 name=task.name,
-                case_id=case.id,
-                case_number=case.case_number,
-                naam=case.naam,
+                case_id=case_id,
+                case_number=case_number,
+                naam=naam,
                 assignee=task.assignee,
                 candidate_groups=list(task.candidate_groups or []),
                 due_at=task.due_at,

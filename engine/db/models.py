@@ -171,6 +171,11 @@ class UserTask(Base):
     __table_args__ = (
         Index("ix_user_tasks_gemeente_assignee_due", "gemeente", "assignee", "due_at"),
         Index("ix_user_tasks_gemeente_due", "gemeente", "due_at"),
+        # The inbox's other sorts (legal deadline, newest first), for mine/groups (assignee) and team.
+        Index("ix_user_tasks_gemeente_assignee_legal", "gemeente", "assignee", "legal_deadline"),
+        Index("ix_user_tasks_gemeente_legal", "gemeente", "legal_deadline"),
+        Index("ix_user_tasks_gemeente_assignee_created", "gemeente", "assignee", "created_at"),
+        Index("ix_user_tasks_gemeente_created", "gemeente", "created_at"),
     )
 
 
