@@ -146,6 +146,17 @@ class RegieEngine:
             self._shared_specs[definition_id] = (spec, subs)
         return spec, subs
 
+    def warm_up(self, *, session: Session) -> None:
+        """Parse the latest version of every process, decision and form now (at startup), not on first use."""
+        for process_id in session.execute(select(ProcessDefinition.process_id).distinct()).scalars().all():
+            definition = latest_definition(session, process_id)
+            if definition is not None:
+                self._spec_objects(session, definition.id)
+        for decision_id in session.execute(select(DecisionDefinition.decision_id).distinct()).scalars().all():
+            self.decision_model(session, decision_id)
+        for form_id in session.execute(select(FormVersion.form_id).distinct()).scalars().all():
+            self.form_definition(session, form_id)
+
     def load(self, session: Session, case: Case) -> BpmnWorkflow:
         """Rebuild the workflow of `case` from its stored state and its version's spec."""
         spec, subs = self._spec_objects(session, case.definition_id)
