@@ -59,7 +59,9 @@ def create_app(runtime=None) -> FastAPI:
             from engine.running.runtime import build_runtime
 
             app.state.runtime = build_runtime(settings)
-        warm_up(app)
+            # A server of its own (regie serve): keep workflows between requests, parse everything now.
+            app.state.runtime.engine.keep_workflows()
+            warm_up(app)
         yield
 
     app = FastAPI(
