@@ -14,6 +14,8 @@ A clone is a case like any other: the app opens, completes and messages it. Its 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import shutil
 import tempfile
@@ -52,15 +54,19 @@ class _Progress:
     completes: int = 0
     days: int = 0
     open_tasks: tuple[str, ...] = ()
+    timers: int = 0
 
 
 AGES: tuple[Age, ...] = (
     Age("fresh", "vers (warme overdracht)", lambda p: p.completes >= 1),
+    Age("timer", "wacht op een timer (start brugklas)", lambda p: p.timers > 0 and not p.open_tasks),
     Age("ten_tasks", "na 10 taken (brugklas)", lambda p: p.completes >= 10 and bool(p.open_tasks)),
     Age("year", "na een jaar voortgangsgesprekken", lambda p: p.days >= 395 and "Task_Plannen" in p.open_tasks),
     Age("afronding", "bijna afgerond (nazorg)", lambda p: "Task_Nazorg" in p.open_tasks),
 )
-AGE_NAMES = tuple(a.name for a in AGES)
+# The ages a klantmanager meets in the inbox; `timer` cases serve the timer sweep.
+AGE_NAMES = ("fresh", "ten_tasks", "year", "afronding")
+TIMER_AGE = "timer"
 # A realistic population: many cases in their leerroute, fewer fresh or nearly done.
 DEFAULT_MIX = {"fresh": 0.25, "ten_tasks": 0.15, "year": 0.45, "afronding": 0.15}
 # Messages a case of each age can receive, with a payload DUO or a taalschool would send.
@@ -102,7 +108,8 @@ class LoadedCases:
 
 
 # -- real cases -------------------------------------------------------------------------------
-def capture_templates(shifts_days: Iterable[int] = (0,), ages: Iterable[str] = AGE_NAMES) -> list[CaseTemplate]:
+def capture_templates(shifts_days: Iterable[int] = (0,), ages: Iterable[str] = (*AGE_NAMES, TIMER_AGE)
+                      ) -> list[CaseTemplate]:
     """Drive the end-to-end klantreis through the real engine once per start date; capture each age.
 
     Every shift moves all dates of the scenario by that many days (a multiple of 7 keeps
@@ -150,8 +157,11 @@ def _walk(run, scenario, wanted: list[Age], shift: int) -> list[CaseTemplate]:
                 progress.days = (now - scenario.clock).days
                 progress.open_tasks = tuple(session.execute(
                     select(UserTask.element_id).where(UserTask.case_id == run.case_id)).scalars())
-            while pending and pending[0].reached(progress):
-                found.append(_capture(rt, run.case_id, pending.pop(0), shift, progress, steps[number + 1:]))
+                progress.timers = session.execute(select(func.count()).select_from(Timer)
+                                                  .where(Timer.case_id == run.case_id)).scalar_one()
+            for age in [a for a in pending if a.reached(progress)]:
+                pending.remove(age)
+                found.append(_capture(rt, run.case_id, age, shift, progress, steps[number + 1:]))
             if not pending:
                 break
         return found
@@ -277,6 +287,15 @@ class _Cloner:
 
 
 ORDER = (Case, UserTask, TaskCandidate, Timer, Job, AuditEntry)
+PARALLEL_FROM = 2_000
+_WORK: dict[str, Any] = {}
+
+
+def _build_batch(batch: list[tuple[int, int]]) -> tuple[dict[str, list[dict]], list[tuple[int, str]]]:
+    """Build the rows of a batch of (clone number, template key); return them and the (key, case id) made."""
+    out: dict[str, list[dict]] = {m.__tablename__: [] for m in ORDER}
+    made = [(key, _WORK["cloners"][key].rows(number, out)) for number, key in batch]
+    return out, made
 
 
 def clone_cases(db: Engine, templates: list[CaseTemplate], count: int, *, first_number: int = 0,
@@ -292,34 +311,46 @@ def clone_cases(db: Engine, templates: list[CaseTemplate], count: int, *, first_
     by_age: dict[str, list[CaseTemplate]] = {}
     for template in templates:
         by_age.setdefault(template.age, []).append(template)
-    ages = [a for a in AGE_NAMES if a in by_age and mix.get(a, 0) > 0]
+    ages = [a for a in (*AGE_NAMES, TIMER_AGE) if a in by_age and mix.get(a, 0) > 0]
     total = sum(mix[a] for a in ages)
-    # A deterministic spread: clone n takes the age whose share is most behind.
     slots = [a for a in ages for _ in range(max(1, round(20 * mix[a] / total)))]
     with db.connect() as conn:
         definitions = {(p, v): i for i, p, v in conn.execute(
             select(ProcessDefinition.id, ProcessDefinition.process_id, ProcessDefinition.version))}
     cloners: dict[int, _Cloner] = {}
-    for template in templates:
+    for key, template in enumerate(templates):
         definition_id = definitions.get(template.definition)
         if definition_id is None:
             raise ValueError(f"process {template.definition[0]} version {template.definition[1]} is not deployed")
-        cloners[id(template)] = _Cloner(template, definition_id, gemeente, audit)
+        cloners[key] = _Cloner(template, definition_id, gemeente, audit)
+    keys = {a: [k for k, t in enumerate(templates) if t.age == a] for a in ages}
     # A fixed spread: every run of 20 clones holds each age in its share of the mix.
-    plan = [slots[(first_number + n) % len(slots)] for n in range(count)]
+    plan = []
+    for n in range(count):
+        number = first_number + n
+        age = slots[number % len(slots)]
+        plan.append((number, keys[age][number % len(keys[age])]))
+    batches = [plan[i:i + batch] for i in range(0, count, batch)]
     kept: dict[str, list[str]] = {a: [] for a in ages}
-    for start in range(0, count, batch):
-        out: dict[str, list[dict]] = {m.__tablename__: [] for m in ORDER}
-        for offset, age in enumerate(plan[start:start + batch]):
-            number = first_number + start + offset
-            options = by_age[age]
-            case_id = cloners[id(options[number % len(options)])].rows(number, out)
-            if len(kept[age]) < keep_ids:
-                kept[age].append(case_id)
-        with db.begin() as conn:
-            for model in ORDER:
-                if out[model.__tablename__]:
-                    conn.execute(insert(model.__table__), out[model.__tablename__])
+    _WORK["cloners"] = cloners
+    workers = os.cpu_count() or 1
+    pool = multiprocessing.get_context("fork").Pool(workers) if count >= PARALLEL_FROM and workers > 1 else None
+    try:
+        # Compressing the states is most of the work: worker processes build the rows, this one inserts.
+        for out, made in (pool.imap(_build_batch, batches) if pool else map(_build_batch, batches)):
+            with db.begin() as conn:
+                for model in ORDER:
+                    if out[model.__tablename__]:
+                        conn.execute(insert(model.__table__), out[model.__tablename__])
+            for key, case_id in made:
+                ids = kept[templates[key].age]
+                if len(ids) < keep_ids:
+                    ids.append(case_id)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        _WORK.clear()
     return LoadedCases(count=count, seconds=time.perf_counter() - started, by_age=kept)
 
 

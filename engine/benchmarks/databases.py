@@ -95,7 +95,7 @@ def bytes_used(db: Engine) -> int:
             free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
             size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
             return (pages - free) * size
-        return conn.execute(text(
+        return int(conn.execute(text(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = current_schema() AND c.relkind = 'r'")).scalar_one()
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r'")).scalar_one())

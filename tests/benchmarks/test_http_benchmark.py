@@ -27,6 +27,7 @@ def test_the_shortened_benchmark_reports_every_promised_figure():
     assert figures["http"]["sqlite"]["120"]["server_rss_mb"] > 0
     assert set(figures["storage"]["sqlite"]) == set(AGE_NAMES)
     assert figures["letter_render"]["n"] == QUICK.letter_samples
+    assert figures["http"]["sqlite"]["timer_sweep"]["n"] >= 1, "the sweep fired the waiting cases' timers"
 
 
 def test_clones_are_cases_the_engine_can_run(tmp_path):
