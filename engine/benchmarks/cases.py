@@ -137,6 +137,8 @@ def capture_templates(shifts_days: Iterable[int] = (0,), ages: Iterable[str] = (
 
 
 def _walk(run, scenario, wanted: list[Age], shift: int) -> list[CaseTemplate]:
+    from engine.tools.scenario import ScenarioError
+
     rt = run.rt
     try:
         with rt.session_factory.begin() as session:
@@ -149,7 +151,12 @@ def _walk(run, scenario, wanted: list[Age], shift: int) -> list[CaseTemplate]:
         steps = [s for s in scenario.steps if next(iter(s)) not in ("expect", "save_restore")]
         for number, step in enumerate(steps):
             kind, arg = next(iter(step.items()))
-            getattr(run, f"_{kind}")(arg, number + 1)
+            try:
+                getattr(run, f"_{kind}")(arg, number + 1)
+            except ScenarioError:
+                # Moved dates can move a monthly timer past the scenario's next step (short months):
+                # this start date keeps the ages it reached; the unshifted run reaches them all.
+                break
             if kind == "complete":
                 progress.completes += 1
             with rt.session_factory() as session:
