@@ -13,6 +13,7 @@ time per page stays flat as the number of cases grows.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -91,12 +92,13 @@ def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime
     """Return one page of the open tasks `user` may see in the asked view."""
     _check(query, user)
     if query.view == "groups" and query.sort == "due":
+        # One index scan per group offered (and by name): merged, so several groups stay flat too.
         due_col = TaskCandidate.due_at
-        stmt = _groups_select(session, user)
+        stmts = _groups_branches(session, user)
     elif query.view == "groups":
         # Other sorts walk the task rows in that order (an index each) and check the offer.
         due_col = UserTask.due_at
-        stmt = _groups_by_task(session, user)
+        stmts = [_groups_by_task(session, user)]
     else:
         due_col = UserTask.due_at
         stmt = select(UserTask, *ROW_CASE_COLUMNS).join(Case, Case.id == UserTask.case_id).where(
@@ -105,21 +107,22 @@ def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime
             stmt = stmt.where(UserTask.assignee == user.username)
         elif query.view == "search":
             stmt = stmt.where(Case.gemeente == user.gemeente, _case_match(query))
+        stmts = [stmt]
     if query.filter == "overdue":
-        stmt = stmt.where(due_col < now)
+        stmts = [stmt.where(due_col < now) for stmt in stmts]
     elif query.filter == "week":
-        stmt = stmt.where(due_col >= now, due_col < end_of_week(now))
+        stmts = [stmt.where(due_col >= now, due_col < end_of_week(now)) for stmt in stmts]
     offset = (query.page - 1) * query.page_size
     if query.sort == "due":
-        pairs = _due_sorted(session, stmt, due_col, offset, query.page_size + 1)
+        pairs = _merged(session, stmts, due_col, offset, query.page_size + 1)
     elif query.sort == "legal":
-        pairs = _due_sorted(session, stmt, UserTask.legal_deadline, offset, query.page_size + 1)
+        pairs = _due_sorted(session, stmts[0], UserTask.legal_deadline, offset, query.page_size + 1)
+    elif query.sort == "name":
+        named = stmts[0].where(Case.gemeente == user.gemeente)
+        pairs = _due_sorted(session, named, Case.naam, offset, query.page_size + 1)
     else:
-        order = {
-            "created": (UserTask.created_at.desc(),),
-            "name": (Case.naam.is_(None), Case.naam, UserTask.due_at),
-        }[query.sort]
-        pairs = list(session.execute(stmt.order_by(*order).offset(offset).limit(query.page_size + 1)).all())
+        pairs = list(session.execute(stmts[0].order_by(UserTask.created_at.desc())
+                                     .offset(offset).limit(query.page_size + 1)).all())
     rows = _unique_rows(pairs, now)
     return InboxPage(query=query, rows=rows[: query.page_size], has_next=len(rows) > query.page_size)
 
@@ -195,6 +198,49 @@ def _case_match(query: InboxQuery):
     text = query.text.strip()
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return or_(Case.case_number == text.upper(), Case.naam.ilike(f"%{escaped}%", escape="\\"))
+
+
+def _groups_branches(session: Session, user: User) -> list[Select]:
+    """Unassigned tasks offered to each of my groups, and to me by name when there are any: one query each."""
+    base = (
+        select(UserTask, *ROW_CASE_COLUMNS, TaskCandidate.due_at.label("offer_due"))
+        .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
+        .join(Case, Case.id == UserTask.case_id)
+        .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.assigned.is_(False))
+    )
+    branches = [base.where(TaskCandidate.kind == "group", TaskCandidate.name == group)
+                for group in dict.fromkeys(user.groups or [])]
+    by_name = (
+        select(TaskCandidate.task_id)
+        .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.kind == "user",
+               TaskCandidate.name == user.username, TaskCandidate.assigned.is_(False))
+        .limit(1)
+    )
+    if session.execute(by_name).first() is not None:
+        branches.append(base.where(TaskCandidate.kind == "user", TaskCandidate.name == user.username))
+    return branches
+
+
+def _merged(session: Session, stmts: list[Select], due_col, offset: int, limit: int) -> list:
+    """Return one page of the union of `stmts`, due date first and undated last, without duplicates.
+
+    Each part reads at most offset + limit rows in index order; the page's rows are among them.
+    """
+    if len(stmts) == 1:
+        return [tuple(row)[:4] for row in _due_sorted(session, stmts[0], due_col, offset, limit)]
+    parts = [_due_sorted(session, stmt, due_col, 0, offset + limit) for stmt in stmts]
+
+    def order(row) -> tuple:
+        due = row[4] if len(row) > 4 else row[0].due_at
+        return (due is None, due or row[0].created_at)
+
+    seen: set[str] = set()
+    merged = []
+    for row in heapq.merge(*parts, key=order):
+        if row[0].id not in seen:
+            seen.add(row[0].id)
+            merged.append(tuple(row)[:4])
+    return merged[offset:offset + limit]
 
 
 def _groups_select(session: Session, user: User) -> Select:

@@ -53,3 +53,17 @@ def test_search_neither_selects_the_state_column(session):
     page = list_inbox(session=session, user=user, query=InboxQuery(view="search", text="Inburgeraar 1"), now=NOW)
     assert found and page.rows
     assert not _reads_state(session.info["statements"])
+
+
+def test_a_member_of_several_groups_gets_them_merged_by_due_date_across_pages(session):
+    user = session.query(User).filter_by(username="consulent0").one()
+    user.groups = ["consulent", "handhaving", "partner_mb"]
+    seen = []
+    for page in (1, 2, 3):
+        rows = list_inbox(session=session, user=user, query=InboxQuery(view="groups", page=page, page_size=10),
+                          now=NOW).rows
+        seen.extend(rows)
+    dues = [r.due_at for r in seen]
+    assert dues == sorted(dues)
+    assert len({r.task_id for r in seen}) == len(seen) == 30
+    assert {g for r in seen for g in r.candidate_groups} >= {"consulent", "handhaving"}
