@@ -262,7 +262,7 @@ def measure_timer_sweep(work: Path, cases: int = 200) -> float:
     """Return how many cases per second get their due timer fired."""
     from engine.running.runtime import build_runtime
 
-    fixture = Path(__file__).resolve().parent.parent / "tests" / "engine" / "fixtures"
+    fixture = PROJECT_ROOT / "tests" / "engine" / "fixtures"
     registry = HandlerRegistry()
     registry.register("letter", lambda call: {})
     rt = build_runtime(Settings(database_url=f"sqlite:///{work / 'timers.sqlite'}", clock="database"),
