@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import ClockSetting
 
+# One clock read per transaction (a request, a CLI call, a worker job): (transaction, now).
+_NOW_KEY = "regie_clock_now"
 _active_now: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("regie_now", default=None)
 
 
@@ -42,9 +44,15 @@ class DatabaseClock:
     """A settable clock kept in the `clock` table; starts at real time when unset."""
 
     def now(self, session: Session) -> datetime:
-        """Return the stored time, or the wall-clock time when none was set."""
+        """Return the stored time, or the wall-clock time when none was set (read once per transaction)."""
+        transaction = session.get_transaction()
+        known = session.info.get(_NOW_KEY)
+        if known is not None and transaction is not None and known[0] is transaction:
+            return known[1]
         row = session.execute(select(ClockSetting.now).where(ClockSetting.id == 1)).scalar_one_or_none()
-        return row if row is not None else datetime.now(timezone.utc)
+        now = row if row is not None else datetime.now(timezone.utc)
+        session.info[_NOW_KEY] = (session.get_transaction(), now)
+        return now
 
     def set(self, session: Session, when: datetime) -> None:
         """Move the clock to `when` (forwards or backwards)."""
@@ -56,6 +64,7 @@ class DatabaseClock:
         else:
             row.now = when
         session.flush()
+        session.info[_NOW_KEY] = (session.get_transaction(), when)
 
 
 class _SpiffDatetime(datetime):

@@ -13,12 +13,13 @@ time per page stays flat as the number of cases grows.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.access.need_to_know import case_filter
 from engine.access.roles import grants_of
@@ -26,6 +27,9 @@ from engine.db.models import Case, TaskCandidate, User, UserTask
 from engine.errors import Forbidden, Invalid
 
 PAGE_SIZE = 25
+# What an inbox row shows of its case. Never the case's state: the inbox reads task and
+# case rows only (an index for each sort and filter), whatever the cases' age.
+ROW_CASE_COLUMNS = (Case.id.label("case_id"), Case.case_number, Case.naam)
 VIEWS = ("mine", "groups", "team", "search")
 FILTERS = ("", "overdue", "week")
 SORTS = ("due", "legal", "created", "name")
@@ -89,32 +93,40 @@ def end_of_week(now: datetime) -> datetime:
 def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime) -> InboxPage:
     """Return one page of the open tasks `user` may see in the asked view."""
     _check(query, user)
-    if query.view == "groups":
+    if query.view == "groups" and query.sort == "due":
+        # One index scan per group offered (and by name): merged, so several groups stay flat too.
         due_col = TaskCandidate.due_at
-        stmt = _groups_select(session, user)
+        stmts = _groups_branches(session, user)
+    elif query.view == "groups":
+        # Other sorts walk the task rows in that order (an index each) and check the offer.
+        due_col = UserTask.due_at
+        stmts = [_groups_by_task(session, user)]
     else:
         due_col = UserTask.due_at
-        stmt = select(UserTask, Case).join(Case, Case.id == UserTask.case_id).where(UserTask.gemeente == user.gemeente)
+        stmt = select(UserTask, *ROW_CASE_COLUMNS).join(Case, Case.id == UserTask.case_id).where(
+            UserTask.gemeente == user.gemeente)
         if query.view == "mine":
             stmt = stmt.where(UserTask.assignee == user.username)
         elif query.view == "search":
             stmt = stmt.where(Case.gemeente == user.gemeente, _case_match(query))
+        stmts = [stmt]
     if grants_of(user).case_scope != "team":  # need-to-know: a partner sees only linked inburgeraars
-        stmt = stmt.where(case_filter(session, user))
+        stmts = [s.where(case_filter(session, user)) for s in stmts]
     if query.filter == "overdue":
-        stmt = stmt.where(due_col < now)
+        stmts = [stmt.where(due_col < now) for stmt in stmts]
     elif query.filter == "week":
-        stmt = stmt.where(due_col >= now, due_col < end_of_week(now))
+        stmts = [stmt.where(due_col >= now, due_col < end_of_week(now)) for stmt in stmts]
     offset = (query.page - 1) * query.page_size
     if query.sort == "due":
-        pairs = _due_sorted(session, stmt, due_col, offset, query.page_size + 1)
+        pairs = _merged(session, stmts, due_col, offset, query.page_size + 1)
+    elif query.sort == "legal":
+        pairs = _due_sorted(session, stmts[0], UserTask.legal_deadline, offset, query.page_size + 1)
+    elif query.sort == "name":
+        named = stmts[0].where(Case.gemeente == user.gemeente)
+        pairs = _due_sorted(session, named, Case.naam, offset, query.page_size + 1)
     else:
-        order = {
-            "legal": (UserTask.legal_deadline.is_(None), UserTask.legal_deadline),
-            "created": (UserTask.created_at.desc(),),
-            "name": (Case.naam.is_(None), Case.naam, UserTask.due_at),
-        }[query.sort]
-        pairs = list(session.execute(stmt.order_by(*order).offset(offset).limit(query.page_size + 1)).all())
+        pairs = list(session.execute(stmts[0].order_by(UserTask.created_at.desc())
+                                     .offset(offset).limit(query.page_size + 1)).all())
     rows = _unique_rows(pairs, now)
     return InboxPage(query=query, rows=rows[: query.page_size], has_next=len(rows) > query.page_size)
 
@@ -138,6 +150,7 @@ def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "",
     _check(query, user)
     stmt = (
         select(Case)
+        .options(defer(Case.state))
         .where(Case.gemeente == user.gemeente, _case_match(query), case_filter(session, user))
         .order_by(Case.naam, Case.case_number)
         .limit(limit)
@@ -148,7 +161,7 @@ def search_cases(*, session: Session, user: User, text: str = "", bsn: str = "",
 def group_tasks_stmt(*, gemeente: str, group: str, limit: int = PAGE_SIZE) -> Select:
     """Return the query for one group's unassigned tasks by due date (first page)."""
     return (
-        select(UserTask, Case)
+        select(UserTask, *ROW_CASE_COLUMNS)
         .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
         .join(Case, Case.id == UserTask.case_id)
         .where(
@@ -191,6 +204,49 @@ def _case_match(query: InboxQuery):
     return or_(Case.case_number == text.upper(), Case.naam.ilike(f"%{escaped}%", escape="\\"))
 
 
+def _groups_branches(session: Session, user: User) -> list[Select]:
+    """Unassigned tasks offered to each of my groups, and to me by name when there are any: one query each."""
+    base = (
+        select(UserTask, *ROW_CASE_COLUMNS, TaskCandidate.due_at.label("offer_due"))
+        .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
+        .join(Case, Case.id == UserTask.case_id)
+        .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.assigned.is_(False))
+    )
+    branches = [base.where(TaskCandidate.kind == "group", TaskCandidate.name == group)
+                for group in dict.fromkeys(user.groups or [])]
+    by_name = (
+        select(TaskCandidate.task_id)
+        .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.kind == "user",
+               TaskCandidate.name == user.username, TaskCandidate.assigned.is_(False))
+        .limit(1)
+    )
+    if session.execute(by_name).first() is not None:
+        branches.append(base.where(TaskCandidate.kind == "user", TaskCandidate.name == user.username))
+    return branches
+
+
+def _merged(session: Session, stmts: list[Select], due_col, offset: int, limit: int) -> list:
+    """Return one page of the union of `stmts`, due date first and undated last, without duplicates.
+
+    Each part reads at most offset + limit rows in index order; the page's rows are among them.
+    """
+    if len(stmts) == 1:
+        return [tuple(row)[:4] for row in _due_sorted(session, stmts[0], due_col, offset, limit)]
+    parts = [_due_sorted(session, stmt, due_col, 0, offset + limit) for stmt in stmts]
+
+    def order(row) -> tuple:
+        due = row[4] if len(row) > 4 else row[0].due_at
+        return (due is None, due or row[0].created_at)
+
+    seen: set[str] = set()
+    merged = []
+    for row in heapq.merge(*parts, key=order):
+        if row[0].id not in seen:
+            seen.add(row[0].id)
+            merged.append(tuple(row)[:4])
+    return merged[offset:offset + limit]
+
+
 def _groups_select(session: Session, user: User) -> Select:
     """Unassigned tasks offered to my groups (and to me by name, when there are any)."""
     groups = sorted(set(user.groups or []) & grants_of(user).task_groups)  # only groups the role may do
@@ -209,10 +265,26 @@ def _groups_select(session: Session, user: User) -> Select:
     if session.execute(by_name).first() is not None:
         open_for.append(and_(TaskCandidate.kind == "user", TaskCandidate.name == user.username))
     return (
-        select(UserTask, Case)
+        select(UserTask, *ROW_CASE_COLUMNS)
         .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
         .join(Case, Case.id == UserTask.case_id)
         .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.assigned.is_(False), or_(*open_for))
+    )
+
+
+def _groups_by_task(session: Session, user: User) -> Select:
+    """Unassigned tasks offered to my groups or to me by name, read from the task rows."""
+    offered = (
+        select(TaskCandidate.task_id)
+        .where(TaskCandidate.task_id == UserTask.id, or_(
+            and_(TaskCandidate.kind == "group", TaskCandidate.name.in_(list(user.groups or []))),
+            and_(TaskCandidate.kind == "user", TaskCandidate.name == user.username)))
+        .exists()
+    )
+    return (
+        select(UserTask, *ROW_CASE_COLUMNS)
+        .join(Case, Case.id == UserTask.case_id)
+        .where(UserTask.gemeente == user.gemeente, UserTask.assignee.is_(None), offered)
     )
 
 
@@ -238,7 +310,7 @@ def _unique_rows(pairs, now: datetime) -> list[InboxRow]:
     seen: set[str] = set()
     week_end = end_of_week(now)
     rows: list[InboxRow] = []
-    for task, case in pairs:
+    for task, case_id, case_number, naam in pairs:
         if task.id in seen:
             continue
         seen.add(task.id)
@@ -246,9 +318,9 @@ def _unique_rows(pairs, now: datetime) -> list[InboxRow]:
             InboxRow(
                 task_id=task.id,
                 name=task.name,
-                case_id=case.id,
-                case_number=case.case_number,
-                naam=case.naam,
+                case_id=case_id,
+                case_number=case_number,
+                naam=naam,
                 assignee=task.assignee,
                 candidate_groups=list(task.candidate_groups or []),
                 due_at=task.due_at,

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.base import Base, UTCDateTime
+from engine.db.state_column import CompactJSON
 
 
 class Gemeente(Base):
@@ -132,7 +133,7 @@ class Case(Base):
     klantmanager: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the case owner (username)
     status: Mapped[str] = mapped_column(String(20), default="active")
     end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[dict[str, Any]] = mapped_column(CompactJSON)  # zlib-compressed JSON (state_column.py)
     state_format: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -172,6 +173,11 @@ class UserTask(Base):
     __table_args__ = (
         Index("ix_user_tasks_gemeente_assignee_due", "gemeente", "assignee", "due_at"),
         Index("ix_user_tasks_gemeente_due", "gemeente", "due_at"),
+        # The inbox's other sorts (legal deadline, newest first), for mine/groups (assignee) and team.
+        Index("ix_user_tasks_gemeente_assignee_legal", "gemeente", "assignee", "legal_deadline"),
+        Index("ix_user_tasks_gemeente_legal", "gemeente", "legal_deadline"),
+        Index("ix_user_tasks_gemeente_assignee_created", "gemeente", "assignee", "created_at"),
+        Index("ix_user_tasks_gemeente_created", "gemeente", "created_at"),
     )
 
 

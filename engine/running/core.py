@@ -25,11 +25,13 @@ from engine import audit
 from engine.bpmn.scripting import DecisionRegistry, RegieScriptEngine
 from engine.bpmn.serialization import load_state, restore_spec, spec_is_shareable
 from engine.bpmn.tasktree import current_variables, is_user_task, task_by_id
+from engine.bpmn.workflow_cache import WorkflowCache
 from engine.clock import Clock, install_spiff_clock, use_clock
 from engine.db.models import (
     AuditEntry,
     Case,
     DecisionDefinition,
+    Deployment,
     FormVersion,
     Gemeente,
     Incident,
@@ -91,6 +93,7 @@ class RegieEngine:
         self._shared_specs: dict[str, tuple] = {}
         self._dmn_models: dict[int, Any] = {}
         self._forms: dict[int, Any] = {}
+        self.workflows: WorkflowCache | None = None
         install_spiff_clock()
 
     # -- infrastructure -------------------------------------------------------------------
@@ -149,10 +152,42 @@ class RegieEngine:
             self._shared_specs[definition_id] = (spec, subs)
         return spec, subs
 
-    def load(self, session: Session, case: Case) -> BpmnWorkflow:
-        """Rebuild the workflow of `case` from its stored state and its version's spec."""
-        spec, subs = self._spec_objects(session, case.definition_id)
-        workflow = load_state(case.state, case.state_format, spec, subs)
+    def warm_up(self, *, session: Session) -> None:
+        """Parse the latest version of every process, decision and form now (at startup), not on first use.
+
+        Per tenant: each gemeente's own newest versions and the shared base.
+        """
+        tenants = [None, *session.execute(select(Deployment.tenant).where(Deployment.tenant.is_not(None))
+                                           .distinct()).scalars().all()]
+        processes = session.execute(select(ProcessDefinition.process_id).distinct()).scalars().all()
+        decisions = session.execute(select(DecisionDefinition.decision_id).distinct()).scalars().all()
+        forms = session.execute(select(FormVersion.form_id).distinct()).scalars().all()
+        for tenant in tenants:
+            for process_id in processes:
+                definition = latest_definition(session, process_id, tenant)
+                if definition is not None:
+                    self._spec_objects(session, definition.id)
+            for decision_id in decisions:
+                self.decision_model(session, decision_id, tenant)
+            for form_id in forms:
+                self.form_definition(session, form_id, tenant)
+
+    def keep_workflows(self, size: int = 128) -> None:
+        """Keep deserialized workflows between commands (long-running processes: web app, worker)."""
+        self.workflows = WorkflowCache(size)
+
+    def load(self, session: Session, case: Case, *, readonly: bool = False) -> BpmnWorkflow:
+        """Rebuild the workflow of `case` from its stored state and its version's spec (or take it from the cache).
+
+        `readonly`: the caller only reads it, so a cached workflow stays cached.
+        """
+        cache = self.workflows
+        workflow = cache.get(case.id, case.version, take=not readonly) if cache is not None else None
+        if workflow is None:
+            spec, subs = self._spec_objects(session, case.definition_id)
+            workflow = load_state(case.state, case.state_format, spec, subs)
+            if readonly and cache is not None:
+                cache.keep_after_commit(session, case.id, case.version, workflow)
         workflow.script_engine = self._script_engine(session, case.gemeente)
         return workflow
 
@@ -177,6 +212,8 @@ class RegieEngine:
         except (StaleDataError, IntegrityError) as exc:
             # Another writer saved this case first (version moved, or it already wrote the same task rows).
             raise Conflict("Iemand anders heeft dit dossier net gewijzigd. Laad de pagina opnieuw.") from exc
+        if self.workflows is not None:
+            self.workflows.keep_after_commit(runner.session, runner.case.id, runner.case.version, runner.workflow)
         return runner.case
 
     # -- deploy ---------------------------------------------------------------------------
@@ -227,7 +264,7 @@ class RegieEngine:
 
     def case_variables(self, *, session: Session, case: Case) -> dict[str, Any]:
         """Return the current variables of a case."""
-        return current_variables(self.load(session, case))
+        return current_variables(self.load(session, case, readonly=True))
 
     # -- user tasks -----------------------------------------------------------------------
     def _open_task(self, session: Session, task_id: str, gemeente: str | None) -> UserTask:
@@ -412,7 +449,7 @@ class RegieEngine:
             resource = session.get(Resource, rid)
             if resource is not None:
                 diagrams[pid] = resource.content.decode("utf-8")
-        workflow = self.load(session, case)
+        workflow = self.load(session, case, readonly=True)
         state = DiagramState(diagrams=diagrams)
         for task in workflow.get_tasks():
             bpmn_id = getattr(task.task_spec, "bpmn_id", None)

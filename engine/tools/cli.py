@@ -387,8 +387,8 @@ def demo(reset: bool = typer.Option(False, help="Throw the database away first."
 
 @app.command()
 def bench(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
-    """Measure the engine (and letters, expressions, inbox) and print the figures."""
-    from engine.tools.bench import run_all
+    """Measure the app over HTTP on aged cases (1k-100k, SQLite and PostgreSQL), then the engine alone."""
+    from engine.benchmarks.report import run_all
 
     figures = run_all(out=None if as_json else console)
     if as_json:
