@@ -106,7 +106,7 @@ def _cohort(v: dict[str, Any]) -> str | None:
     """The brugklas group with its dates and place, as one line."""
     if not v.get("brugklas_groep"):
         return None
-    start, eind = _date(v.get("brugklas_start")), _date(v.get("brugklas_eind"))
+    start, eind = case_date(v.get("brugklas_start")), case_date(v.get("brugklas_eind"))
     when = f" van {start:%d-%m-%Y} tot {eind:%d-%m-%Y}" if start and eind else ""
     where = f", {v['brugklas_locatie']}" if v.get("brugklas_locatie") else ""
     return f"{v['brugklas_groep']}{when}{where}"
@@ -122,7 +122,7 @@ def build_dossier(
     person = [
         Fact("Naam", case.naam or v.get("naam")),
         Fact("BSN", mask_bsn(case.bsn or v.get("bsn"))),
-        Fact("Geboortedatum", _date(v.get("geboortedatum")), "date"),
+        Fact("Geboortedatum", case_date(v.get("geboortedatum")), "date"),
         Fact("Adres", ", ".join(p for p in (address, place) if p) or None),
         Fact("Taal", language_name(v.get("taal"))),
         Fact("Tolk nodig", _yes_no(v.get("tolk_nodig"))),
@@ -133,10 +133,10 @@ def build_dossier(
         Fact("Leerroute", route),
         Fact("Brugklasgroep", _cohort(v)),
         Fact("Uitslag leerbaarheidstoets", v.get("lbt_uitslag")),
-        Fact("PIP uiterlijk (wettelijk)", _date(v.get("pip_deadline")), "date"),
-        Fact("Datum PIP-beschikking", _date(v.get("pip_dagtekening")), "date"),
+        Fact("PIP uiterlijk (wettelijk)", case_date(v.get("pip_deadline")), "date"),
+        Fact("Datum PIP-beschikking", case_date(v.get("pip_dagtekening")), "date"),
         Fact("PIP bij DUO", v.get("duo_pip_status")),  # "ontvangen door DUO" (engine/duo/sender.py)
-        Fact("Einde inburgeringstermijn", _date(v.get("termijn_eind")), "date"),
+        Fact("Einde inburgeringstermijn", case_date(v.get("termijn_eind")), "date"),
         Fact("Uren cursus", _hours(v.get("uren_cursus"), route), "hours"),
         Fact("Uren participatie", _hours(v.get("uren_participatie"), route), "hours"),
         Fact("Klantmanager", _display_name(session, case.klantmanager)),
@@ -215,7 +215,8 @@ def _open_incidents(session: Session, case: Case) -> list[Incident]:
     return list(session.execute(stmt).scalars())
 
 
-def _date(value: Any) -> date | None:
+def case_date(value: Any) -> date | None:
+    """A date from case data (date, datetime or ISO text), or None when it is not one."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

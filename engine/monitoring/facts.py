@@ -9,16 +9,17 @@ step; nothing here ever reads a state blob back.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import bindparam, func, insert, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy.orm import Session
 
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.tasktree import is_user_task
+from engine.casefile.dossier import case_date
 from engine.db.models import Case
 from engine.monitoring import rollup
 from engine.monitoring.models import MonitoringCase, MonitoringEvent
@@ -37,18 +38,6 @@ _UPDATE_CASE = update(_CASES).where(_CASES.c.case_id == bindparam("_case_id")).v
     {name: _KEPT.get(name, bindparam(name)) for name in _CASE_COLUMNS})
 _INSERT_CASE = insert(_CASES)
 
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def _step_events(tasks: list, started_at: float) -> list[tuple[str, str, str | None]]:
@@ -122,13 +111,13 @@ def _write_case_row(conn, case: Case, variables: Mapping[str, Any], now: datetim
         "tolk_nodig": bool(variables.get("tolk_nodig")),
         "bijstand": bool(variables.get("bijstand")),
         "started_at": case.created_at,
-        "datum_plicht": _as_date(variables.get("datum_plicht")),
-        "pip_deadline": _as_date(variables.get("pip_deadline")),
-        "pip_dagtekening": _as_date(variables.get("pip_dagtekening")),
-        "termijn_start": _as_date(variables.get("termijn_start")),
+        "datum_plicht": case_date(variables.get("datum_plicht")),
+        "pip_deadline": case_date(variables.get("pip_deadline")),
+        "pip_dagtekening": case_date(variables.get("pip_dagtekening")),
+        "termijn_start": case_date(variables.get("termijn_start")),
         "examen_behaald": (bool(variables["examen_behaald"]) if variables.get("examen_behaald") is not None
                            else None),
-        "examen_datum": _as_date(variables.get("examen_datum")),
+        "examen_datum": case_date(variables.get("examen_datum")),
         "status": "completed" if completed else case.status,
         "ended_at": now if completed or case.status != "active" else None,
         "einde_reden": (str(variables.get("einde_reden") or "")[:100] or None) if completed else None,
