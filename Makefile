@@ -49,3 +49,10 @@ lint: install
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
+
+# Mutation analysis of the legal rules (not part of `make test`): one-step changes of every
+# legal constant in processes/, forms/ and the letter rules, then cosmic-ray on the rule modules.
+.PHONY: mutants
+mutants: install
+	@$(BIN)/python -m engine.mutation; own=$$?; $(BIN)/python -m engine.mutation.cosmic; cr=$$?; \
+	  test $$own -eq 0 -a $$cr -eq 0

@@ -1,0 +1,90 @@
+"""`python -m engine.mutation`: change each legal constant by one step and run the scenarios.
+
+Exit status 0 when every legal mutant is killed by a scenario, 1 otherwise, 2 when a
+scenario already fails on the unchanged repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from engine.config import PROJECT_ROOT
+from engine.mutation import report
+from engine.mutation.run import baseline, python_tests_catch, run_all
+from engine.mutation.scope import catalogue, exclusion_for, waiting_for
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the mutation analysis and print its table."""
+    parser = argparse.ArgumentParser(prog="python -m engine.mutation", description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="worker processes (default: 2)")
+    parser.add_argument("--only", action="append", default=[],
+                        help="only mutants whose file or element contains this text (repeatable)")
+    parser.add_argument("--all", action="store_true", help="also run the policy and equivalent mutants")
+    parser.add_argument("--no-pytest", action="store_true",
+                        help="do not try the Python tests on mutants that no scenario kills")
+    parser.add_argument("--scenarios", type=Path, default=PROJECT_ROOT / "tests" / "scenarios")
+    parser.add_argument("--lijst", action="store_true", help="only list the mutants and the exclusions")
+    parser.add_argument("--json", type=Path, help="also write the outcomes to this JSON file")
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    started = time.perf_counter()
+
+    mutants = [m for m in catalogue(PROJECT_ROOT)
+               if not args.only or any(part in m.path or part in m.element for part in args.only)]
+    excluded = [(m, e) for m in mutants if (e := exclusion_for(m)) is not None]
+    chosen = mutants if args.all else [m for m in mutants if exclusion_for(m) is None]
+    if args.lijst:
+        for mutant in chosen:
+            out.write(f"{mutant.describe()}\n")
+        report.exclusions(excluded, out)
+        return 0
+
+    out.write(f"{len(chosen)} mutanten uit {len({m.path for m in chosen})} bestanden; "
+              f"scenario's van {args.scenarios} eerst zonder mutant...\n")
+    infos = baseline(PROJECT_ROOT, args.scenarios)
+    broken = [i for i in infos if not i.passed]
+    if broken:
+        for info in broken:
+            out.write(f"FAALT zonder mutant: {info.path.name}: {info.failure}\n")
+        return 2
+    out.write(f"{len(infos)} scenario's slagen zonder mutant ({sum(i.seconds for i in infos):.1f} s); "
+              f"{args.jobs} werkers\n")
+    out.flush()
+
+    done = [0]
+
+    def progress(outcome) -> None:
+        done[0] += 1
+        if done[0] % 25 == 0 or done[0] == len(chosen):
+            out.write(f"  {done[0]}/{len(chosen)} ({time.perf_counter() - started:.0f} s)\n")
+            out.flush()
+
+    outcomes = run_all(chosen, infos, PROJECT_ROOT, args.jobs, progress)
+    if not args.no_pytest:
+        python = sys.executable
+        for outcome in outcomes:
+            if outcome.status == "overleefd":
+                caught = python_tests_catch(outcome.mutant, PROJECT_ROOT, python)
+                if caught:
+                    outcome.status, outcome.killer = "alleen_pytest", caught
+    for outcome in outcomes:
+        reason = waiting_for(outcome.mutant)
+        if reason and outcome.status in ("overleefd", "alleen_pytest"):
+            outcome.status, outcome.detail = "wacht", reason.reason
+    out.write("\n")
+    figures = report.table(outcomes, [] if args.all else excluded, out)
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    out.write(f"duur: {figures['seconds']} s\n")
+    if args.json:
+        report.write_json(args.json, outcomes, figures)
+    return 0 if figures["killed_by_scenario"] == figures["viable"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
