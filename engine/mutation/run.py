@@ -135,15 +135,15 @@ def candidates(mutant: Mutant, infos: Iterable[ScenarioInfo]) -> list[ScenarioIn
 
 
 # -- one mutant ------------------------------------------------------------------------------------
-def evaluate(job: tuple[Mutant, list[Path], frozenset[str], str]) -> Outcome:
+def evaluate(job: tuple[Mutant, list[Path], frozenset[str], str, str]) -> Outcome:
     """Run the candidate scenarios against one mutant (in a worker process)."""
-    mutant, scenario_paths, files, root_text = job
+    mutant, scenario_paths, files, root_text, template = job
     root = Path(root_text)
     started = time.perf_counter()
     outcome = Outcome(mutant=mutant, status="overleefd")
     try:
         if mutant.kind == "python":
-            _evaluate_python(mutant, scenario_paths, root, outcome)
+            _evaluate_python(mutant, scenario_paths, root, Path(template), outcome)
         else:
             _evaluate_artifact(mutant, scenario_paths, files, root, outcome)
     finally:
@@ -181,10 +181,8 @@ def _evaluate_artifact(mutant: Mutant, scenario_paths: list[Path], files: frozen
             shutil.rmtree(scenario_module._TEMPLATES.pop(key).parent, ignore_errors=True)
 
 
-def _evaluate_python(mutant: Mutant, scenario_paths: list[Path], root: Path, outcome: Outcome) -> None:
-    from engine.tools.scenario import prepared_database
-
-    template = prepared_database()
+def _evaluate_python(mutant: Mutant, scenario_paths: list[Path], root: Path, template: Path,
+                     outcome: Outcome) -> None:
     module = _module_for(mutant.path)
     original = (root / mutant.path).read_text(encoding="utf-8")
     content = mutated_text(root, mutant)
@@ -301,11 +299,14 @@ def python_tests_catch(mutant: Mutant, root: Path, python: str) -> str | None:
 def run_all(mutants: list[Mutant], infos: list[ScenarioInfo], root: Path, jobs: int,
             progress=None) -> list[Outcome]:
     """Evaluate every mutant (in `jobs` worker processes); return the outcomes in catalogue order."""
+    from engine.tools.scenario import prepared_database
+
+    template = str(prepared_database())  # made once here; the workers only copy it
     work = []
     for mutant in mutants:
         chosen = [i for i in candidates(mutant, infos) if i.passed]
         files = frozenset().union(*(i.files for i in chosen)) if chosen else frozenset()
-        work.append((mutant, [i.path for i in chosen], files, str(root)))
+        work.append((mutant, [i.path for i in chosen], files, str(root), template))
     outcomes: dict[str, Outcome] = {}
     if jobs <= 1:
         for job in work:

@@ -77,6 +77,12 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
               "bij gelijke datums geven beide takken dezelfde deadline"),
     Exclusion("processes/schakelen_toegestaan.dmn", "DecisionRule_schakelen_toegestaan_4", ">= 17", "gelijkwaardig",
               "hit policy FIRST: onder 18 maanden geldt regel 3 al"),
+    Exclusion("engine/letters/rules.py", "NIEUWE_TERMIJN_ART22_MAANDEN", "= 3", "gelijkwaardig",
+              "vangnet: de beslistabel geeft een Wet 22-boete altijd precies 2 maanden (P2M), nooit meer"),
+    Exclusion("engine/letters/derive.py", "_boetebeschikking", "dagtekening <= nieuwe_termijn", "gelijkwaardig",
+              "vangnet: de nieuwe termijn ligt altijd 2 maanden na de dagtekening, nooit op dezelfde dag"),
+    Exclusion("engine/letters/derive.py", "as_amount", "quantize(Decimal(", "gelijkwaardig",
+              "quantize gebruikt alleen het aantal decimalen (0.00, 0.01 en 0.02 hebben er twee)"),
     Exclusion("forms/pvt_afronden.form", "pvt_uren", "max:", "invoer", "bovengrens tegen tikfouten, geen wet"),
     Exclusion("forms/uren_vastleggen.form", "", "", "invoer", "grenzen tegen tikfouten, geen wet"),
     Exclusion("forms/pip_opstellen.form", "", "", "invoer", "grenzen tegen tikfouten, geen wet"),
@@ -98,6 +104,14 @@ WAITING = tuple(
                           ("DecisionRule_boete_bedrag_3", "]1..340]"), ("DecisionRule_boete_bedrag_3", "]0..340["),
                           ("DecisionRule_boete_bedrag_4", ">= 340"), ("DecisionRule_boete_bedrag_4", "> 341"),
                           ("DecisionRule_boete_bedrag_4", "> 339"))
+) + (
+    Exclusion("processes/handhaving.bpmn", "Task_BoeteVastleggen", "boete_bedrag > 1", "wacht",
+              "alleen te zien met een boete van EUR 1 of minder na het plafond (i10legal)"),
+    Exclusion("processes/handhaving.bpmn", "Flow_GBedrag_End_Plafond", "boete_bedrag <= 1", "wacht",
+              "alleen te zien met een boete van EUR 1 of minder na het plafond (i10legal)"),
+    Exclusion("processes/boete_bedrag.dmn", "DecisionRule_boete_bedrag_2", "[0..340]", "wacht",
+              "alleen te zien met een Wet 22-overtreding als het plafond al bereikt is; die loopt nu vast "
+              "(dateAdd met lege termijn in Task_BoeteVastleggen, gemeld aan de lead)"),
 )
 
 

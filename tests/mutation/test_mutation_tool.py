@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -75,7 +74,9 @@ def test_scenarios_reach_the_files_of_called_processes_decisions_and_forms():
 def job(mutant, *names):
     paths = [SCENARIOS / f"{name}.yaml" for name in names]
     files = reachable_files(PROJECT_ROOT)["leerroute" if "leerroute" in mutant.path else "handhaving"]
-    return (mutant, paths, files, str(PROJECT_ROOT))
+    from engine.tools.scenario import prepared_database
+
+    return (mutant, paths, files, str(PROJECT_ROOT), str(prepared_database()))
 
 
 def find(description: str):
