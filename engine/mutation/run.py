@@ -33,6 +33,7 @@ PYTHON_TESTS = {
     "dmn": ["tests/processes/test_part2_decisions.py", "tests/processes/test_part1_diagrams.py"],
     "form": ["tests/forms"],
     "python": ["tests/letters"],
+    "docx": ["tests/letters"],
 }
 
 
@@ -127,7 +128,7 @@ def baseline(root: Path, scenario_dir: Path) -> list[ScenarioInfo]:
 
 def candidates(mutant: Mutant, infos: Iterable[ScenarioInfo]) -> list[ScenarioInfo]:
     """Return the scenarios that can notice `mutant`, fastest first."""
-    if mutant.kind == "python":
+    if mutant.kind in ("python", "docx"):
         chosen = list(infos)  # letters are made (and their rules checked) in every process
     else:
         chosen = [i for i in infos if mutant.path in i.files]
@@ -144,6 +145,8 @@ def evaluate(job: tuple[Mutant, list[Path], frozenset[str], str, str]) -> Outcom
     try:
         if mutant.kind == "python":
             _evaluate_python(mutant, scenario_paths, root, Path(template), outcome)
+        elif mutant.kind == "docx":
+            _evaluate_letter_template(mutant, scenario_paths, root, Path(template), outcome)
         else:
             _evaluate_artifact(mutant, scenario_paths, files, root, outcome)
     finally:
@@ -196,6 +199,23 @@ def _evaluate_python(mutant: Mutant, scenario_paths: list[Path], root: Path, tem
         _run_until_killed(scenario_paths, template, outcome)
     finally:
         swap_module_source(module, original)
+
+
+def _evaluate_letter_template(mutant: Mutant, scenario_paths: list[Path], root: Path, template: Path,
+                              outcome: Outcome) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="regie-mutant-letters-"))
+    previous = os.environ.get("REGIE_LETTERS_DIR")
+    try:
+        shutil.copytree(root / "letters", scratch / "letters")
+        (scratch / mutant.path).write_bytes(mutated_text(root, mutant))
+        os.environ["REGIE_LETTERS_DIR"] = str(scratch / "letters")  # TemplateStore.default() reads it per letter
+        _run_until_killed(scenario_paths, template, outcome)
+    finally:
+        if previous is None:
+            os.environ.pop("REGIE_LETTERS_DIR", None)
+        else:
+            os.environ["REGIE_LETTERS_DIR"] = previous
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _module_for(relative: str):

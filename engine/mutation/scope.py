@@ -1,7 +1,7 @@
 """What the mutation run changes, and which changes are not a legal rule (with the reason).
 
 Every number, duration and boundary comparison in the diagrams, decision tables, forms
-and letter rules is a site. Most are law (DOMAIN.md cites the article); the ones listed
+and letter rules is a site, and every term a letter template states in words. Most are law (DOMAIN.md cites the article); the ones listed
 in EXCLUSIONS are local policy (beleid), input sanity limits, or changes that provably
 cannot alter what a case does (gelijkwaardig: an equivalent mutant). They are shown in
 the report but not counted in the kill rate; `--all` runs them anyway.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.mutation.sites import Mutant, form_mutants, python_mutants, xml_mutants
+from engine.mutation.sites import Mutant, docx_mutants, form_mutants, python_mutants, xml_mutants
 
 # The letter rules: what letters compute and check (engine/letters/rules.py) and the
 # per-letter checks that call them (engine/letters/derive.py).
@@ -135,4 +135,6 @@ def catalogue(root: Path) -> list[Mutant]:
         mutants.extend(form_mutants(root, path.relative_to(root).as_posix()))
     for relative in RULE_MODULES:
         mutants.extend(python_mutants(root, relative, SKIP_FUNCTIONS))
+    for path in sorted(root.glob("letters/**/*.docx")):
+        mutants.extend(docx_mutants(root, path.relative_to(root).as_posix()))
     return mutants

@@ -5,15 +5,18 @@ an ISO duration one unit longer or shorter (P12M -> P13M), a boundary comparison
 inclusive or exclusive (>= -> >, ]0..340] -> ]0..340[). Sites are read from the
 diagrams (`processes/*.bpmn`: conditions, timers, due dates, input/output mappings),
 the decision tables (`processes/*.dmn`: every cell and literal expression), the forms
-(`forms/*.form`: validation limits and FEEL expressions) and the letter rules (Python
-modules, through `ast`). Nothing here runs anything.
+(`forms/*.form`: validation limits and FEEL expressions), the letter rules (Python
+modules, through `ast`) and the terms the letter templates state in words ("zes weken",
+"three years" in `letters/**/*.docx`). Nothing here runs anything.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -29,6 +32,9 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 RANGE = re.compile(r"([\[\]])\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*([\[\]])")
 OPERATORS = {"<=": "<", "<": "<=", ">=": ">", ">": ">="}
 FLIPPED_BRACKET = {"[": "]", "]": "["}
+NUMBER_WORDS = (["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "dertien"],
+                ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen"])
+TERM_IN_WORDS = re.compile(r"\b([0-9]+|[a-z]+) (weken|maanden|jaar|uur|dagen|weeks|months|years|hours|days)\b")
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,9 @@ class Mutant:
 
     @property
     def kind(self) -> str:
-        """Return the artifact kind: bpmn, dmn, form or python."""
-        return Path(self.path).suffix.lstrip(".").replace("py", "python")
+        """Return the artifact kind: bpmn, dmn, form, python or docx."""
+        suffix = Path(self.path).suffix.lstrip(".")
+        return "python" if suffix == "py" else suffix
 
     def describe(self) -> str:
         """Return a one-line description: file, element and the change."""
@@ -302,6 +309,44 @@ def _line_offsets(source: str) -> list[int]:
     return offsets + [total]
 
 
+# -- letter templates --------------------------------------------------------------------------
+def docx_mutants(root: Path, relative: str) -> Iterator[Mutant]:
+    """Yield the mutants of the terms a letter template states in words (zes weken -> zeven weken)."""
+    with zipfile.ZipFile(root / relative) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    for match in TERM_IN_WORDS.finditer(xml):
+        word, unit = match.group(1), match.group(2)
+        before = " ".join(re.sub(r"<[^>]+>", "", xml[max(0, match.start() - 400):match.start()]).split())
+        after = " ".join(re.sub(r"<[^>]+>", "", xml[match.start():match.end() + 300]).split())
+        where = f"tekst: …{before[-30:]} {after[:len(word) + len(unit) + 20]}…"
+        for number, new in enumerate(_neighbours(word)):
+            yield Mutant(id=f"{relative}#{match.start()}.{number}", path=relative, element=where,
+                         original=f"{word} {unit}", mutated=f"{new} {unit}",
+                         locator=("docx", match.start(1), match.end(1), new))
+
+
+def _neighbours(word: str) -> list[str]:
+    if word.isdigit():
+        return [c.new for c in _number_changes(word, 0)]
+    for words in NUMBER_WORDS:
+        if word in words:
+            i = words.index(word)
+            return [words[j] for j in (i + 1, i - 1) if 0 <= j < len(words)]
+    return []
+
+
+def _replace_in_docx(path: Path, start: int, end: int, new: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = content.decode("utf-8")
+                content = (text[:start] + new + text[end:]).encode("utf-8")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
 # -- making a mutant ---------------------------------------------------------------------------
 def mutated_text(root: Path, mutant: Mutant) -> str | bytes:
     """Return the full content of the mutated file (bytes for XML, text otherwise)."""
@@ -324,6 +369,9 @@ def mutated_text(root: Path, mutant: Mutant) -> str | bytes:
             node = node[key]
         node[json_path[-1]] = value
         return json.dumps(data, indent=2, ensure_ascii=False)
+    if kind == "docx":
+        _, start, end, new = mutant.locator
+        return _replace_in_docx(path, start, end, new)
     _, start, end, new = mutant.locator
     source = path.read_text(encoding="utf-8")
     return source[:start] + new + source[end:]

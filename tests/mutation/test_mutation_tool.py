@@ -38,7 +38,7 @@ def test_every_mutant_makes_a_different_valid_file():
     mutants = catalogue(PROJECT_ROOT)
     assert len({m.id for m in mutants}) == len(mutants)
     by_kind = {m.kind for m in mutants}
-    assert by_kind == {"bpmn", "dmn", "form", "python"}
+    assert by_kind == {"bpmn", "dmn", "form", "python", "docx"}
     for mutant in mutants:
         original = (PROJECT_ROOT / mutant.path).read_bytes()
         content = mutated_text(PROJECT_ROOT, mutant)
@@ -48,6 +48,8 @@ def test_every_mutant_makes_a_different_valid_file():
             etree.fromstring(content)
         elif mutant.kind == "form":
             json.loads(content)
+        elif mutant.kind == "docx":
+            assert mutant.mutated.split()[0].encode() in document_xml(content)
         else:
             compile(content, mutant.path, "exec")
 
@@ -61,6 +63,24 @@ def test_the_legal_catalogue_holds_the_constants_the_law_names():
     assert not any("voortgang_interval" in line for line in legal)  # policy, listed with its reason
     waiting = [m for m in catalogue(PROJECT_ROOT) if waiting_for(m)]
     assert {m.mutated for m in waiting} >= {"> 341", ">= 340"}
+
+
+def document_xml(docx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return package.read("word/document.xml")
+
+
+def test_a_term_a_letter_states_in_words_is_killed_by_the_scenario_that_reads_it():
+    mutant = next(m for m in catalogue(PROJECT_ROOT)
+                  if m.path == "letters/samenvatting/boetebeschikking.en.docx" and m.mutated == "seven weeks")
+    outcome = evaluate(job(mutant, "grens_termijnenwet_5mei"))
+    assert outcome.status == "gedood" and "within six weeks" in outcome.detail
+    import os
+
+    assert "REGIE_LETTERS_DIR" not in os.environ
 
 
 def test_scenarios_reach_the_files_of_called_processes_decisions_and_forms():
