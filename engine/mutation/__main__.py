@@ -7,6 +7,7 @@ scenario already fails on the unchanged repository.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import os
 import sys
 import time
@@ -57,12 +58,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.jobs} werkers\n")
     out.flush()
 
-    done = [0]
+    done: Counter[str] = Counter()
 
     def progress(outcome) -> None:
-        done[0] += 1
-        if done[0] % 25 == 0 or done[0] == len(chosen):
-            out.write(f"  {done[0]}/{len(chosen)} ({time.perf_counter() - started:.0f} s)\n")
+        done[outcome.status] += 1
+        total = sum(done.values())
+        if total % 25 == 0 or total == len(chosen):
+            out.write(f"  {total}/{len(chosen)} ({time.perf_counter() - started:.0f} s): "
+                      + ", ".join(f"{status} {count}" for status, count in sorted(done.items())) + "\n")
             out.flush()
 
     outcomes = run_all(chosen, infos, PROJECT_ROOT, args.jobs, progress)
