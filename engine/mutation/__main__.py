@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", type=Path, default=PROJECT_ROOT / "tests" / "scenarios")
     parser.add_argument("--lijst", action="store_true", help="only list the mutants and the exclusions")
     parser.add_argument("--json", type=Path, help="also write the outcomes to this JSON file")
+    parser.add_argument("--eerst", default="",
+                        help="run scenarios whose file name starts with this first (e.g. part: the older ones), "
+                             "to count what they kill on their own")
     args = parser.parse_args(argv)
     out = sys.stdout
     started = time.perf_counter()
@@ -62,13 +65,15 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(outcome) -> None:
         done[outcome.status] += 1
+        if args.eerst and outcome.status == "gedood" and outcome.killer.startswith(args.eerst):
+            done[f"waarvan door {args.eerst}*"] += 1
         total = sum(done.values())
         if total % 25 == 0 or total == len(chosen):
             out.write(f"  {total}/{len(chosen)} ({time.perf_counter() - started:.0f} s): "
                       + ", ".join(f"{status} {count}" for status, count in sorted(done.items())) + "\n")
             out.flush()
 
-    outcomes = run_all(chosen, infos, PROJECT_ROOT, args.jobs, progress)
+    outcomes = run_all(chosen, infos, PROJECT_ROOT, args.jobs, progress, args.eerst)
     if not args.no_pytest:
         python = sys.executable
         for outcome in outcomes:
@@ -82,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             outcome.status, outcome.detail = "wacht", reason.reason
     out.write("\n")
     figures = report.table(outcomes, [] if args.all else excluded, out)
+    if args.eerst:
+        first = sum(1 for o in outcomes if o.status == "gedood" and o.killer.startswith(args.eerst))
+        figures[f"killed_by_{args.eerst}"] = first
+        out.write(f"waarvan gedood door {args.eerst}*-scenario's alleen: {first} "
+                  f"({round(100 * first / figures['viable'], 1) if figures['viable'] else 100.0}%)\n")
     figures["seconds"] = round(time.perf_counter() - started, 1)
     out.write(f"duur: {figures['seconds']} s\n")
     if args.json:

@@ -126,13 +126,13 @@ def baseline(root: Path, scenario_dir: Path) -> list[ScenarioInfo]:
     return infos
 
 
-def candidates(mutant: Mutant, infos: Iterable[ScenarioInfo]) -> list[ScenarioInfo]:
-    """Return the scenarios that can notice `mutant`, fastest first."""
+def candidates(mutant: Mutant, infos: Iterable[ScenarioInfo], first: str = "") -> list[ScenarioInfo]:
+    """Return the scenarios that can notice `mutant`, fastest first (those named `first*` before the rest)."""
     if mutant.kind in ("python", "docx"):
         chosen = list(infos)  # letters are made (and their rules checked) in every process
     else:
         chosen = [i for i in infos if mutant.path in i.files]
-    return sorted(chosen, key=lambda i: i.seconds)
+    return sorted(chosen, key=lambda i: (not (first and i.path.name.startswith(first)), i.seconds))
 
 
 # -- one mutant ------------------------------------------------------------------------------------
@@ -262,7 +262,8 @@ def _run_until_killed(scenario_paths: list[Path], template: Path, outcome: Outco
     try:
         for path in scenario_paths:
             outcome.tried += 1
-            signal.alarm(SCENARIO_TIMEOUT_SECONDS)
+            # The timer repeats: a timeout raised inside a finalizer is swallowed, the next one is not.
+            signal.setitimer(signal.ITIMER_REAL, SCENARIO_TIMEOUT_SECONDS, 2)
             try:
                 result = run_scenario(path, database=template)
                 failure = None if result.passed else result.failures[0]
@@ -271,7 +272,7 @@ def _run_until_killed(scenario_paths: list[Path], template: Path, outcome: Outco
             except Exception as exc:  # noqa: BLE001 - any crash of the run on a mutant kills it
                 failure = f"{type(exc).__name__}: {exc}"
             finally:
-                signal.alarm(0)
+                signal.setitimer(signal.ITIMER_REAL, 0)
             if failure is not None:
                 outcome.status, outcome.killer, outcome.detail = "gedood", path.name, _first_line(failure)
                 return
@@ -317,14 +318,14 @@ def python_tests_catch(mutant: Mutant, root: Path, python: str) -> str | None:
 
 # -- all mutants -----------------------------------------------------------------------------------
 def run_all(mutants: list[Mutant], infos: list[ScenarioInfo], root: Path, jobs: int,
-            progress=None) -> list[Outcome]:
+            progress=None, first: str = "") -> list[Outcome]:
     """Evaluate every mutant (in `jobs` worker processes); return the outcomes in catalogue order."""
     from engine.tools.scenario import prepared_database
 
     template = str(prepared_database())  # made once here; the workers only copy it
     work = []
     for mutant in mutants:
-        chosen = [i for i in candidates(mutant, infos) if i.passed]
+        chosen = [i for i in candidates(mutant, infos, first) if i.passed]
         files = frozenset().union(*(i.files for i in chosen)) if chosen else frozenset()
         work.append((mutant, [i.path for i in chosen], files, str(root), template))
     outcomes: dict[str, Outcome] = {}
