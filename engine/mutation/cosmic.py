@@ -80,13 +80,23 @@ def main(argv: list[str] | None = None) -> int:
               f"({skipped} in {', '.join(sorted(SKIP_FUNCTIONS))} overgeslagen)", flush=True)
         env_run([str(tools / "cosmic-ray"), "exec", "cosmic-ray.toml", "session.sqlite"])
         report = env_run([str(tools / "cr-report"), "session.sqlite"], capture=True)
-        survived = [line for line in report.splitlines() if "SURVIVED" in line or "surviving" in line.lower()]
-        print("\n".join(line for line in report.splitlines()
-                        if not line.startswith("[job-id]") or "SKIPPED" not in line))
+        survivors, totals = summary(report)
+        for line in survivors:
+            print(f"OVERLEEFD  {line}")
+        print("\n".join(totals))
         print(f"cosmic-ray op {', '.join(modules)}: {time.perf_counter() - started:.0f} s")
-        return 0 if not [line for line in survived if "SURVIVED" in line] else 1
+        return 0 if not survivors else 1
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def summary(report: str) -> tuple[list[str], list[str]]:
+    """Return the surviving mutants (module, operator, occurrence) and the totals of a cr-report."""
+    lines = report.splitlines()
+    survivors = [lines[i - 1].strip() for i, line in enumerate(lines)
+                 if i and "test outcome: TestOutcome.SURVIVED" in line]
+    totals = [line for line in lines if line.startswith(("total jobs", "complete", "surviving mutants"))]
+    return survivors, totals
 
 
 def skip_functions(root: Path, session: Path, functions: frozenset[str]) -> int:

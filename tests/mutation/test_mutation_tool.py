@@ -140,3 +140,18 @@ def test_only_scenarios_that_reach_the_changed_file_run(info_files, expected):
     mutant = find("uren_cursus >= 601")
     info = ScenarioInfo(path=SCENARIOS / "x.yaml", files=info_files, seconds=0.1, passed=True)
     assert len(candidates(mutant, [info])) == expected
+
+
+def test_the_cosmic_ray_report_is_summed_up_as_survivors_and_totals():
+    from engine.mutation.cosmic import config_text, summary
+
+    report = "\n".join([
+        "[job-id] a", "engine/letters/rules.py core/NumberReplacer 3",
+        "worker outcome: WorkerOutcome.NORMAL, test outcome: TestOutcome.SURVIVED",
+        "[job-id] b", "engine/letters/rules.py core/NumberReplacer 4",
+        "worker outcome: WorkerOutcome.NORMAL, test outcome: TestOutcome.KILLED",
+        "total jobs: 2", "complete: 2 (100.00%)", "surviving mutants: 1 (50.00%)"])
+    assert summary(report) == (["engine/letters/rules.py core/NumberReplacer 3"],
+                               ["total jobs: 2", "complete: 2 (100.00%)", "surviving mutants: 1 (50.00%)"])
+    config = config_text("python", ("engine/letters/rules.py",), 60)
+    assert 'module-path = ["engine/letters/rules.py"]' in config and "core/NumberReplacer" in config
