@@ -73,3 +73,10 @@ run: export REGIE_DUO_URL ?= http://127.0.0.1:$(DUO_SIM_PORT)/v1
 run: export REGIE_DUO_OIN ?= 00000099000000000001
 run: export REGIE_DUO_TOKEN ?= duo-sim-token
 run: export REGIE_BRP_URL ?= http://127.0.0.1:$(DUO_SIM_PORT)/brp
+
+# Mutation analysis of the legal rules (not part of `make test`): one-step changes of every
+# legal constant in processes/, forms/ and the letter rules, then cosmic-ray on the rule modules.
+.PHONY: mutants
+mutants: install
+	@$(BIN)/python -m engine.mutation; own=$$?; $(BIN)/python -m engine.mutation.cosmic; cr=$$?; \
+	  test $$own -eq 0 -a $$cr -eq 0
