@@ -75,8 +75,17 @@ def prepare(url: str, *, now: datetime, groups: list[str], username: str, passwo
         session.flush()
         rt.clock.set(session, now)
         rt.engine.deploy(session=session, files=files, actor="bench", source="bench", name="klantreis")
+        # The roles whose task groups the benchmark's cases reach (engine/access/roles.py: a role may do a group).
+        from engine.access.roles import ROLES
+
+        roles = sorted({"consulent"} | {r.name for r in ROLES.values() if r.person and not r.system
+                                        and r.task_groups & set(groups)})
         create_user(session=session, username=username, password=password, display_name="Bench Klantmanager",
-                    gemeente="demo", roles=["consulent"], groups=groups)
+                    gemeente="demo", roles=roles, groups=groups)
+        from engine.benchmarks.over_http import SYSTEM_USERNAME
+
+        create_user(session=session, username=SYSTEM_USERNAME, password=password, display_name="DUO (benchmark)",
+                    gemeente="demo", roles=["systeem_duo"], groups=[])
     return rt.db
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 PASSWORD = "bench-wachtwoord-2026"
 USERNAME = "bench1"
+SYSTEM_USERNAME = "bench-duo"   # DUO's events come from DUO's system account (engine/access/roles.py)
 _SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
 
 
@@ -147,11 +148,14 @@ class Client:
             raise RuntimeError(f"login failed: {done.status_code}")
         me = self.http.get("/api/me").json()
         self.http.headers["X-CSRF-Token"] = me["csrf_token"]
+        self.system = httpx.Client(base_url=base_url, timeout=60, follow_redirects=False,
+                                   auth=(SYSTEM_USERNAME, password))
 
-    def call(self, op: str | None, method: str, url: str, *, expect: tuple[int, ...] = (200,), **kwargs):
-        """Send one request; record its timings under `op` (None: not recorded); check the status."""
+    def call(self, op: str | None, method: str, url: str, *, expect: tuple[int, ...] = (200,), as_system: bool = False,
+             **kwargs):
+        """Send one request (`as_system`: as DUO's system account); record its timings under `op`; check the status."""
         started = time.perf_counter()
-        response = self.http.request(method, url, **kwargs)
+        response = (self.system if as_system else self.http).request(method, url, **kwargs)
         round_trip = (time.perf_counter() - started) * 1000
         if response.status_code not in expect:
             raise RuntimeError(f"{method} {url}: {response.status_code} {response.text[:300]}")
@@ -162,6 +166,7 @@ class Client:
 
     def close(self) -> None:
         self.http.close()
+        self.system.close()
 
 
 def cleanup(path: Path) -> None:

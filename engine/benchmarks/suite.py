@@ -123,7 +123,7 @@ def _measure(client: Client, db, templates: dict[str, CaseTemplate], cases: dict
             if template.message is not None and pool:
                 name, payload = template.message
                 message_case = pool.pop()
-                client.call("message" if record else None, "POST", "/api/messages",
+                client.call("message" if record else None, "POST", "/api/messages", as_system=name.startswith("duo_"),
                             json={"name": name, "message_id": f"bench-{uuid.uuid4()}", "case_id": message_case,
                                   "payload": payload})
                 if record:

@@ -35,7 +35,7 @@ def test_clones_are_cases_the_engine_can_run(tmp_path):
     (template,) = templates
     assert template.next_complete == ("Task_Plannen", template.next_complete[1])
     database = sqlite_database(tmp_path)
-    db = prepare(database.url, now=bench_clock(templates), groups=["consulent"], username="u", password="p" * 12)
+    db = prepare(database.url, now=bench_clock(templates), groups=["consulent"], username="u", password="bench-wachtwoord-2026")
     loaded = clone_cases(db, templates, 3, mix={"year": 1.0})
     assert len(loaded.by_age["year"]) == 3
     rt = build_runtime(Settings(database_url=database.url, clock="database"), migrate=False)
