@@ -24,6 +24,9 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _message_ids = itertools.count(1)
 
 
+SYSTEM_USERNAME = "load-duo"   # the DUO/COA system account of the load test
+
+
 @dataclass
 class Stats:
     """Latencies (seconds) and status codes per operation, shared by all simulated people."""
@@ -86,6 +89,9 @@ class Klantmanager:
         limits = httpx.Limits(max_keepalive_connections=0)
         self.clients = [httpx.Client(base_url=url, timeout=60.0, follow_redirects=False, limits=limits)
                         for url in base_urls]
+        # DUO's and COA's events come from their system account (HTTP basic), never a person's session.
+        self.system_clients = [httpx.Client(base_url=url, timeout=60.0, follow_redirects=False, limits=limits,
+                                            auth=(SYSTEM_USERNAME, password)) for url in base_urls]
         self.csrf = ""
         self.turn = 0
 
@@ -93,10 +99,13 @@ class Klantmanager:
         self.turn += 1
         return self.clients[self.turn % len(self.clients)]
 
-    def request(self, operation: str, method: str, url: str, **kwargs) -> httpx.Response | None:
+    def request(self, operation: str, method: str, url: str, *, as_system: bool = False,
+                **kwargs) -> httpx.Response | None:
         """Make one timed request; a transport failure (no HTTP answer at all) counts as status 599."""
         client = self._client()
-        headers = {"X-CSRF-Token": self.csrf} if self.csrf else {}
+        if as_system:
+            client = self.system_clients[self.turn % len(self.system_clients)]
+        headers = {"X-CSRF-Token": self.csrf} if self.csrf and not as_system else {}
         begin = time.perf_counter()
         try:
             response = client.request(method, url, headers=headers, **kwargs)
@@ -140,7 +149,7 @@ class Klantmanager:
                 self.read_dossier_and_approve()
             else:
                 self.work_a_task()
-        for client in self.clients:
+        for client in self.clients + self.system_clients:
             client.close()
 
     def start_case(self) -> None:
@@ -157,7 +166,7 @@ class Klantmanager:
         if case_id is None:
             return
         name, payload = self.rng.choice(self.book.messages)
-        self.request("message", "POST", "/api/messages", json={
+        self.request("message", "POST", "/api/messages", as_system=name.startswith(("duo_", "coa_")), json={
             "name": name, "message_id": f"load-{next(_message_ids)}", "case_id": case_id, "payload": payload})
 
     def read_dossier_and_approve(self) -> None:

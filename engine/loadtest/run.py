@@ -23,7 +23,7 @@ from engine.config import Settings
 from engine.db.models import Gemeente, Timer
 from engine.loadtest.cluster import Cluster, drop_schema, scratch_schema
 from engine.loadtest.consistency import check_cases, letter_count
-from engine.loadtest.klantmanager import Klantmanager, Shared, Stats
+from engine.loadtest.klantmanager import SYSTEM_USERNAME, Klantmanager, Shared, Stats
 from engine.loadtest.playbook import load_playbook
 from engine.running.runtime import build_runtime
 from engine.running.transactions import run_in_transaction
@@ -110,7 +110,9 @@ def prepare(rt, users: int) -> list[str]:
         session.flush()
         for name in names:
             accounts.create_user(session=session, username=name, password=PASSWORD, display_name=name,
-                                 gemeente="demo", roles=["consulent"], groups=GROUPS)
+                                 gemeente="demo", roles=["consulent", "teamleider", "handhaving"], groups=GROUPS)
+        accounts.create_user(session=session, username=SYSTEM_USERNAME, password=PASSWORD, display_name="DUO en COA",
+                             gemeente="demo", roles=["systeem_duo", "systeem_coa"], groups=[])
         rt.clock.set(session, START)
     _deploy_all(rt)
     return names
