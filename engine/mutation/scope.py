@@ -14,9 +14,11 @@ from pathlib import Path
 
 from engine.mutation.sites import Mutant, docx_mutants, form_mutants, python_mutants, xml_mutants
 
-# The letter rules: what letters compute and check (engine/letters/rules.py) and the
+# The rule modules: the legal rules themselves (engine/legal: termijnen, PIP rules, fines,
+# onherroepelijkheid), what letters compute and check (engine/letters/rules.py) and the
 # per-letter checks that call them (engine/letters/derive.py).
-RULE_MODULES = ("engine/letters/rules.py", "engine/letters/derive.py")
+RULE_MODULES = ("engine/legal/termijnen.py", "engine/legal/pip.py", "engine/legal/boete.py",
+                "engine/legal/beschikking.py", "engine/letters/rules.py", "engine/letters/derive.py")
 # Gauss's Easter algorithm is calendar arithmetic, not a legal choice; the Python tests
 # compare it with published Easter dates and the cosmic-ray run mutates it.
 SKIP_FUNCTIONS = frozenset({"_easter_sunday"})
