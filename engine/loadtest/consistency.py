@@ -45,8 +45,10 @@ def check_cases(session: Session, engine: RegieEngine) -> tuple[int, list[str]]:
         if case.status == "active" and not workflow.completed and not ready and not waiting \
                 and case.id not in blocked and not waiting_message_names(workflow):
             problems.append(f"{label}: stuck (no task, timer, message, job or incident to move it on)")
+    # A sent-back letter, and a version replaced when its beschikking was re-dated on the day it was
+    # sent (engine/letters/sending.py), stay in the archive; only one letter per step may count.
     doubles = session.execute(
-        select(Letter.case_id, Letter.task_id, func.count()).where(Letter.status != "afgekeurd")
+        select(Letter.case_id, Letter.task_id, func.count()).where(Letter.status.not_in(("afgekeurd", "vervangen")))
         .group_by(Letter.case_id, Letter.task_id).having(func.count() > 1)).all()
     problems.extend(f"case {case_id}: {n} letters for one step ({task_id})" for case_id, task_id, n in doubles)
     return len(rows), problems
