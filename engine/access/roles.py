@@ -51,6 +51,20 @@ CAPABILITIES: dict[str, Capability] = {c.id: c for c in (
     Capability("cohorts.attendance", "Aanwezigheid bij de brugklas registreren"),
 )}
 
+GROUP_NAMES: dict[str, str] = {
+    "consulent": "Klantmanagers",
+    "teamleider": "Teamleiders",
+    "handhaving": "Handhaving",
+    "partner_mb": "Maatschappelijke begeleiding (partner)",
+}
+"""The task groups of the diagrams (camunda:candidateGroups) by the name people see."""
+
+
+def group_name(group: str) -> str:
+    """Name a task group for people: `partner_mb` -> Maatschappelijke begeleiding (partner)."""
+    return GROUP_NAMES.get(group, group)
+
+
 CASE_SCOPES = ("team", "linked", "none")
 """How much of the gemeente's cases a role sees: `team` the cases of the gemeenten (teams) the
 person belongs to, `linked` only inburgeraars linked to the person's organisation with a current

@@ -213,3 +213,8 @@ def test_the_case_page_draws_the_diagram_the_case_is_in_now_and_the_others_on_re
     ended = DiagramState(diagrams={"inburgering": main, "brede_intake": intake}, completed=["Call_Intake", "Task_Intake"])
     assert [(d["id"], d["current"]) for d in diagrams_to_show(ended, "inburgering")] == [
         ("inburgering", True), ("brede_intake", False)]
+
+
+def test_the_inbox_names_a_task_group_by_its_name(login, case_ids):
+    page = login("anna").get("/?view=groups").text
+    assert "Klantmanagers" in page and ">groep consulent<" not in page
