@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, no_horizontal_scroll, server  # noqa: F401
+from tests.web.conftest import ARTIFACTS, chromium_page, no_horizontal_scroll, server  # noqa: F401
 
 from .conftest import PASSWORD, start_brugklas
 
@@ -17,17 +17,8 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 @pytest.fixture
 def page():
     """Headless Chromium; the page's CSP is bypassed only so that axe-core can be injected."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no chromium binary on this machine")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", bypass_csp=True)
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with chromium_page(bypass_csp=True) as fresh:
+        yield fresh
 
 
 @pytest.fixture

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from api.app import create_app
 from tests.monitoring.conftest import PASSWORD
-from tests.web.conftest import _free_port, no_horizontal_scroll, page, shot  # noqa: F401 - shared fixture
+from tests.web.conftest import no_horizontal_scroll, page, serve, shot  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.browser
 PERIOD = "van=2026-01-01&tot=2027-12-31"
@@ -19,19 +16,8 @@ PERIOD = "van=2026-01-01&tot=2027-12-31"
 @pytest.fixture
 def server(population):
     """Serve the population's app on a free local port."""
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(population), host="127.0.0.1", port=port, log_level="warning",
-                                        access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=5)
+    with serve(create_app(population)) as url:
+        yield url
 
 
 def _login(page, server, username: str) -> None:  # noqa: F811

@@ -6,6 +6,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(runtime):  # noqa: F811 - the shared fixture
-    """Serve the app on 127.0.0.1 in a thread; yield its base URL."""
+@contextmanager
+def serve(app):
+    """Serve an app with uvicorn on a free local port in a thread; yield its base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -39,13 +40,22 @@ def server(runtime):  # noqa: F811 - the shared fixture
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=5)
 
 
 @pytest.fixture
-def page():
+def server(runtime):  # noqa: F811 - the shared fixture
+    """Serve the app on 127.0.0.1 in a thread; yield its base URL."""
+    with serve(create_app(runtime)) as url:
+        yield url
+
+
+@contextmanager
+def chromium_page(**context_options):
     """A fresh 1280x900 page in headless Chromium (skipped when no chromium binary exists)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("no chromium binary on this machine")
@@ -54,10 +64,19 @@ def page():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-        yield context.new_page()
-        context.close()
-        browser.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", **context_options)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def page():
+    """A fresh 1280x900 page in headless Chromium (skipped when no chromium binary exists)."""
+    with chromium_page() as fresh:
+        yield fresh
 
 
 def shot(page, name: str) -> None:
