@@ -250,6 +250,9 @@ class OidcClient:
             raise OidcRefused("state")
         if wall_clock().timestamp() - flow.started > FLOW_MAX_AGE.total_seconds():
             raise OidcRefused("flow_expired")
+        returned_issuer = params.get("iss")
+        if returned_issuer is not None and returned_issuer.rstrip("/") != self.config.issuer:
+            raise OidcRefused("callback_issuer")  # RFC 9207: the answer came from another provider
         if params.get("error"):
             raise OidcRefused("provider_denied", 403 if params.get("error") == "access_denied" else 400)
         code = params.get("code") or ""
