@@ -20,7 +20,7 @@ import pytest
 from api.app import create_app
 from engine.config import Settings
 from engine.running.runtime import build_runtime
-from tests.api.conftest import _handlers, template_db  # noqa: F401 - the shared database
+from tests.api.conftest import _handlers, runtime, template_db  # noqa: F401 - the shared database
 from tests.web.conftest import _free_port, serve
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,9 +101,9 @@ def settings_for(db_file: Path, issuer: str, redirect_url: str, **overrides) -> 
 
 
 @pytest.fixture
-def oidc_overrides() -> dict:
-    """Settings a test changes (override this fixture, or parametrize it indirectly)."""
-    return {}
+def oidc_overrides(request) -> dict:
+    """Settings a test changes (parametrize this fixture indirectly)."""
+    return getattr(request, "param", {})
 
 
 @pytest.fixture
