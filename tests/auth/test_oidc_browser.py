@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def _login_at_provider(page, regie, login):
     page.goto(regie.url + "/login")
-    page.get_by_role("button", name="Inloggen met Test-IdP").click()
+    page.get_by_role("link", name="Inloggen met Test-IdP").click()
     page.wait_for_url(regie.provider.issuer + "/interaction/**")
     page.fill("#login", login)
     page.fill("#password", "idp-wachtwoord-1")
