@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -88,9 +89,10 @@ class Regie:
         return httpx.Client(follow_redirects=True, timeout=20)
 
 
-def settings_for(db_file: Path, issuer: str, redirect_url: str, **overrides) -> Settings:
+def settings_for(db: Path | str, issuer: str, redirect_url: str, **overrides) -> Settings:
+    """Regie's settings for a database (a SQLite file or a URL) and the test provider."""
     values = dict(
-        database_url=f"sqlite:///{db_file}", clock="database", secret_key="test-secret-key",
+        database_url=db if isinstance(db, str) else f"sqlite:///{db}", clock="database", secret_key="test-secret-key",
         oidc_issuer=issuer, oidc_client_id="regie", oidc_client_secret=CLIENTS["regie"],
         oidc_redirect_url=redirect_url, oidc_provider_name="Test-IdP", oidc_scopes="openid profile email groups",
         oidc_username_claim="preferred_username", oidc_roles_claim="groups", oidc_role_map=ROLE_MAP,
@@ -106,24 +108,34 @@ def oidc_overrides(request) -> dict:
     return getattr(request, "param", {})
 
 
-@pytest.fixture
-def regie(template_db, tmp_path, oidc_overrides):  # noqa: F811 - the shared fixture
-    """Start the provider and Regie (a fresh copy of the test database) pointed at each other."""
+@contextmanager
+def running_regie(db: Path | str, prepare=None, **overrides):
+    """Start the provider and Regie on `db` pointed at each other; `prepare(runtime)` runs before serving."""
     if not _node_ready():
         pytest.skip("node or the npm package oidc-provider is missing (run npm ci)")
     port = _free_port()
     redirect_url = f"http://127.0.0.1:{port}/login/oidc/callback"
     provider = Provider([redirect_url])
-    db_file = tmp_path / "regie.sqlite"
-    shutil.copy(template_db, db_file)
-    runtime = build_runtime(settings_for(db_file, provider.issuer, redirect_url, **oidc_overrides),
-                            handlers=_handlers())
+    runtime = None
     try:
+        runtime = build_runtime(settings_for(db, provider.issuer, redirect_url, **overrides), handlers=_handlers())
+        if prepare is not None:
+            prepare(runtime)
         with serve(create_app(runtime), port=port) as url:
             yield Regie(url, runtime, provider, redirect_url)
     finally:
-        runtime.db.dispose()
+        if runtime is not None:
+            runtime.db.dispose()
         provider.stop()
+
+
+@pytest.fixture
+def regie(template_db, tmp_path, oidc_overrides):  # noqa: F811 - the shared fixture
+    """Start the provider and Regie (a fresh copy of the test database) pointed at each other."""
+    db_file = tmp_path / "regie.sqlite"
+    shutil.copy(template_db, db_file)
+    with running_regie(db_file, **oidc_overrides) as running:
+        yield running
 
 
 def idp_login(client: httpx.Client, page: httpx.Response, login: str, password: str = IDP_PASSWORD,

@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import httpx
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 import pytest
 from sqlalchemy import select
 
@@ -44,7 +45,7 @@ def token_for(regie, client_id: str, nonce: str, login: str = "anna") -> dict:
     metadata = client.get(regie.provider.issuer + "/.well-known/openid-configuration").json()
     params = {"client_id": client_id, "response_type": "code", "redirect_uri": regie.redirect_url,
               "scope": "openid profile groups", "state": "s" * 20, "nonce": nonce,
-              "code_challenge": oidc.create_s256_code_challenge(verifier), "code_challenge_method": "S256"}
+              "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256"}
     form = client.get(metadata["authorization_endpoint"], params=params, follow_redirects=True)
     back = idp_login(client, form, login, stop_at=regie.redirect_url)
     code = query_of(str(back.next_request.url))["code"]
