@@ -177,14 +177,13 @@ class Flow:
 class OidcClient:
     """Talks to one identity provider: discovery, authorization URL, code exchange, ID token checks."""
 
-    def __init__(self, config: OidcConfig, *, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, config: OidcConfig) -> None:
         self.config = config
-        self._transport = transport
         self._metadata: tuple[float, dict[str, Any]] | None = None
         self._keys: tuple[float, dict[str, Any]] | None = None
 
     def _http(self) -> httpx.Client:
-        return httpx.Client(timeout=self.config.timeout_seconds, transport=self._transport, follow_redirects=False)
+        return httpx.Client(timeout=self.config.timeout_seconds, follow_redirects=False)
 
     def _get_json(self, url: str, **kwargs) -> dict[str, Any]:
         try:
@@ -207,7 +206,7 @@ class OidcClient:
         if self._metadata is not None and time.monotonic() - self._metadata[0] < METADATA_MAX_AGE:
             return self._metadata[1]
         data = self._get_json(self.config.issuer + "/.well-known/openid-configuration")
-        if data.get("issuer", "").rstrip("/") != self.config.issuer:
+        if str(data.get("issuer", "")).rstrip("/") != self.config.issuer:
             raise OidcRefused("issuer_mismatch", 502)
         for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
             if not isinstance(data.get(key), str):
