@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import errors
 from api.auth import access_routes, guard, hardening
+from api.auth import oidc as oidc_routes
 from api.auth import routes as auth_routes
 from api.cases import endpoints as case_endpoints
 from api.cases import pages as case_pages
@@ -26,6 +27,7 @@ from api.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.tasks import endpoints as task_endpoints
 from api.tasks import pages as task_pages
 from api.templating import build_templates
+from engine.access import oidc
 from engine.config import DEV_SECRET_KEY, PROJECT_ROOT, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -80,6 +82,9 @@ def create_app(runtime=None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.templates = build_templates()
+    # Login through the gemeente's identity provider when configured; a wrong setting stops the start here.
+    oidc_config = oidc.config_from(settings)
+    app.state.oidc_client = oidc.OidcClient(oidc_config) if oidc_config is not None else None
     app.add_middleware(RetryLostRaces)  # innermost of ours: a replayed request still has its session
     app.add_middleware(
         SessionMiddleware,
@@ -121,7 +126,7 @@ def create_app(runtime=None) -> FastAPI:
     for module in (task_endpoints, case_endpoints):
         app.include_router(module.router, prefix="/api")
     app.include_router(letter_pages.api_router, prefix="/api")
-    for module in (auth_routes, inbox_routes, task_pages, case_pages, letter_pages, cohort_pages):
+    for module in (auth_routes, oidc_routes, inbox_routes, task_pages, case_pages, letter_pages, cohort_pages):
         app.include_router(module.router, include_in_schema=False)
     @app.get(DOCS_URL, include_in_schema=False)
     def api_docs():

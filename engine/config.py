@@ -5,11 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-change-me"
+
+
+class OidcGrant(BaseModel):
+    """What one value of the identity provider's roles claim gives in Regie (engine/access/oidc.py)."""
+
+    roles: list[str] = Field(description="Regie roles (engine/access/roles.py; no system accounts).")
+    gemeente: str = Field(default="", description="Gemeente (code) these roles are for; empty: oidc_gemeente.")
 
 
 class Settings(BaseSettings):
@@ -66,3 +73,47 @@ class Settings(BaseSettings):
     brp_url: str = Field(default="", description="Base URL of the BRP API Personen (Haal Centraal); empty: no BRP.")
     brp_api_key: str = Field(default="", description="API key for the BRP API Personen.")
     coa_token: str = Field(default="", description="Bearer token of COA's system account for the klantprofiel API.")
+
+    # -- OpenID Connect login (engine/access/oidc.py, api/auth/oidc.py; README "Inloggen via de eigen
+    #    identity provider"). Off while oidc_issuer is empty. --
+    oidc_issuer: str = Field(
+        default="",
+        description="Issuer URL of the gemeente's identity provider (discovery at "
+                    "<issuer>/.well-known/openid-configuration); empty: OpenID Connect login is off.",
+    )
+    oidc_client_id: str = Field(default="", description="Client id Regie has at the identity provider.")
+    oidc_client_secret: str = Field(default="", description="Client secret (token endpoint, client_secret_basic).")
+    oidc_redirect_url: str = Field(
+        default="",
+        description="Regie's callback as registered at the identity provider: https://<regie>/login/oidc/callback.",
+    )
+    oidc_provider_name: str = Field(default="uw organisatie",
+                                    description="Name on the login button: 'Inloggen met <name>'.")
+    oidc_scopes: str = Field(default="openid profile email", description="Scopes asked for (openid is added).")
+    oidc_subject_claim: str = Field(
+        default="sub",
+        description="Claim that identifies the person, stored with the account (stable: keep `sub`).",
+    )
+    oidc_username_claim: str = Field(
+        default="",
+        description="Claim whose value equals the Regie username of an existing account, to link that account "
+                    "at its first login (e.g. preferred_username); empty: accounts are linked only by subject.",
+    )
+    oidc_name_claim: str = Field(default="name", description="Claim with the person's display name.")
+    oidc_roles_claim: str = Field(
+        default="",
+        description="Claim with the person's groups or roles (e.g. groups); when set, the identity provider "
+                    "decides the Regie roles at every login through oidc_role_map.",
+    )
+    oidc_role_map: dict[str, OidcGrant] = Field(
+        default_factory=dict,
+        description='JSON: value of the roles claim -> {"roles": [...], "gemeente": "..."}.',
+    )
+    oidc_auto_provision: bool = Field(
+        default=False,
+        description="Create an account at the first login of a person whose mapped roles give one or more roles.",
+    )
+    oidc_gemeente: str = Field(default="", description="Gemeente of provisioned accounts when the map names none.")
+    oidc_password_login: bool = Field(
+        default=True, description="Also show the password form when OpenID Connect is on (false: only the button).")
+    oidc_timeout_seconds: float = Field(default=10.0, description="Timeout of one call to the identity provider.")

@@ -20,6 +20,7 @@ from api.templating import render
 from engine.access import accounts, roles, tenancy
 from engine.access import sessions as login_sessions
 from engine.db.models import User
+from engine.errors import Forbidden
 
 router = APIRouter()
 CsrfChecked = Annotated[None, Depends(check_form_csrf)]
@@ -31,6 +32,17 @@ MAX_LOGIN_FIELD = 200
 
 
 HOMES = (("tasks.work", "/"), ("beheer", "/beheer"), ("monitoring.read", "/monitoring"), ("access.inzage", "/inzage"))
+
+
+PASSWORD_LOGIN_OFF = "Inloggen met een wachtwoord staat uit. Gebruik de knop om in te loggen via uw organisatie."
+
+
+def login_context(request: Request, username: str = "", error: str | None = None) -> dict:
+    """The login page's context: the password form and, when configured, the identity provider's button."""
+    client = getattr(request.app.state, "oidc_client", None)
+    return {"title": "Inloggen", "username": username, "error": error,
+            "oidc_name": client.config.provider_name if client is not None else None,
+            "password_login": client is None or client.config.password_login}
 
 
 def home_of(user) -> str:
@@ -45,7 +57,7 @@ def login_page(request: Request, session: SessionDep) -> Response:
     if current is not None:
         user = session.get(User, current.user_id)
         return RedirectResponse(home_of(user) if user is not None else "/", status_code=303)
-    return render(request, "login.html", {"title": "Inloggen", "username": "", "error": None})
+    return render(request, "login.html", login_context(request))
 
 
 @router.post("/login")
@@ -53,22 +65,26 @@ def login(
     request: Request,
     session: SessionDep,
     _csrf: CsrfChecked,
+    now: Now,
     username: Annotated[str, Form(max_length=MAX_LOGIN_FIELD)] = "",
     password: Annotated[str, Form(max_length=MAX_LOGIN_FIELD)] = "",
 ) -> Response:
     """Check the password; start a session or show the form again with a message (429 while throttled)."""
+    if not login_context(request)["password_login"]:
+        raise Forbidden(PASSWORD_LOGIN_OFF)
     try:
         user = accounts.authenticate(session=session, username=username, password=password,
                                      address=client_address(request))
     except accounts.LoginThrottled as exc:
-        context = {"title": "Inloggen", "username": username, "error": exc.message}
+        context = login_context(request, username, exc.message)
         response = render(request, "login.html", context, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if user is None:
-        context = {"title": "Inloggen", "username": username, "error": LOGIN_FAILED}
+        context = login_context(request, username, LOGIN_FAILED)
         return render(request, "login.html", context, status_code=401)
     log_in(request, session, user)
+    login_sessions.record_login(session, user, method="password", now=now)
     flash(request, f"Welkom, {user.display_name}.")
     return RedirectResponse(home_of(user), status_code=303)
 

@@ -64,3 +64,20 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OidcIdentity(Base):
+    """A person at the gemeente's identity provider, linked to a Regie account: the provider's
+    issuer and the value of the claim that identifies the person there (`sub` unless configured).
+    One identity per account per provider; the login through OpenID Connect finds the account here."""
+
+    __tablename__ = "access_oidc_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"), UniqueConstraint("user_id", "issuer"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    claim: Mapped[str] = mapped_column(String(100))  # the claim the subject came from (sub unless configured)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    linked_by: Mapped[str] = mapped_column(String(20))  # username | provisioned
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

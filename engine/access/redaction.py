@@ -2,8 +2,9 @@
 
 A log record factory replaces BSN-shaped numbers (nine digits on their own) by `[bsn]` in the
 message, its arguments and a formatted traceback, and drops the query string of search addresses
-(`/?q=…`, `/api/cases?q=…`, `/api/tasks?q=…`), whatever logger writes it (uvicorn's access and error
-logs, SQLAlchemy, the app). SQL parameters are hidden at the source (`hide_parameters=True`).
+(`/?q=…`, `/api/cases?q=…`, `/api/tasks?q=…`) and of the OpenID Connect callback (its code and
+state), whatever logger writes it (uvicorn's access and error logs, SQLAlchemy, the app). SQL
+parameters are hidden at the source (`hide_parameters=True`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import re
 import traceback
 
 BSN_SHAPED = re.compile(r"(?<!\d)\d{9}(?!\d)")
-SEARCH_PATHS = frozenset({"/", "/api/cases", "/api/tasks", "/zoeken", "/api/cases/search", "/api/tasks/search"})
+SEARCH_PATHS = frozenset({"/", "/api/cases", "/api/tasks", "/zoeken", "/api/cases/search", "/api/tasks/search",
+                          "/login/oidc/callback"})
+"""Paths whose query strings never reach a log: searches, and the OpenID Connect callback (its code)."""
 MARK = "[bsn]"
 _PLAIN = (str, bytes, int, float, bool, type(None))
 _installed = False

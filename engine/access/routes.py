@@ -26,6 +26,8 @@ ROUTE_RULES: dict[str, str] = {
     # log in and out, sessions, gemeente switch (api/auth)
     "GET /login": PUBLIC,
     "POST /login": PUBLIC,
+    "GET /login/oidc": PUBLIC,  # OpenID Connect (api/auth/oidc.py): 404 while off
+    "GET /login/oidc/callback": PUBLIC,  # throttled per client address, audited
     "POST /logout": LOGGED_IN,
     "GET /api/me": LOGGED_IN,
     "POST /gemeente": LOGGED_IN,

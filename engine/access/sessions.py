@@ -37,6 +37,12 @@ def start(session: Session, *, user: User, gemeente: str, method: str = "passwor
     return token
 
 
+def record_login(session: Session, user: User, *, method: str, now) -> None:
+    """Audit a successful login with its method (`password` or `oidc`), under the user's gemeente."""
+    audit.record(session=session, actor=user.username, action="login", at=now, gemeente=user.gemeente,
+                 detail={"method": method})
+
+
 def resolve(session: Session, token: str | None) -> LoginSession | None:
     """Return the live session of this token, or None (unknown, revoked, idle or too old)."""
     if not token or not isinstance(token, str) or len(token) > 100:

@@ -135,7 +135,9 @@ def test_a_regional_user_switches_gemeente_explicitly_and_is_audited_there(login
     assert anna.get(f"/api/cases/{demo_case}").status_code == 404
     with transaction(runtime.session_factory) as session:
         rows = session.query(AuditEntry).filter_by(actor="anna").order_by(AuditEntry.id).all()
-        assert [(r.action, r.gemeente) for r in rows] == [("switch_gemeente", "amersfoort"), ("view", "amersfoort")]
+        assert [(r.action, r.gemeente) for r in rows] == [
+            ("login", "demo"), ("switch_gemeente", "amersfoort"), ("view", "amersfoort")]
+        assert rows[0].detail == {"method": "password"}
         assert session.query(User).filter_by(username="anna").one().gemeente == "demo", "the account is unchanged"
 
 

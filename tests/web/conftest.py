@@ -28,9 +28,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(app):
-    """Serve an app with uvicorn on a free local port in a thread; yield its base URL."""
-    port = _free_port()
+def serve(app, port: int | None = None):
+    """Serve an app with uvicorn on a local port (a free one unless given) in a thread; yield its base URL."""
+    port = port or _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
