@@ -1,7 +1,8 @@
 """Gemeenten a user works in, and acting as a user inside one of them.
 
 A user has a home gemeente (users.gemeente) and may belong to more (access_memberships), as in
-regional cooperation where three gemeenten share one team. The user works in one gemeente at a
+regional cooperation where three gemeenten share one team: through a membership, or through a
+regional team (engine/access/teams.py) that serves those gemeenten. The user works in one gemeente at a
 time and switches explicitly; every read and write then happens, and is audited, under that
 gemeente. Deployments belong to a gemeente too (Camunda's tenant id): see engine/deploy.
 """
@@ -14,16 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.access.models import Membership
+from engine.access.models import Membership, TeamGemeente, TeamMember
 from engine.db.models import Gemeente, User
 from engine.errors import Invalid
 
 
 def gemeenten_of(session: Session, user: User) -> list[str]:
-    """Return the codes of the gemeenten the user may work in, home gemeente first."""
+    """Return the codes of the gemeenten the user may work in, home gemeente first: memberships,
+    and every gemeente a team of the user serves (a regional team)."""
     home = user.__dict__.get("home_gemeente") or user.gemeente
-    extra = session.execute(select(Membership.gemeente).where(Membership.user_id == user.id)
-                            .order_by(Membership.gemeente)).scalars()
+    members = select(Membership.gemeente).where(Membership.user_id == user.id)
+    served = (select(TeamGemeente.gemeente).join(TeamMember, TeamMember.team_id == TeamGemeente.team_id)
+              .where(TeamMember.user_id == user.id))
+    extra = sorted(set(session.execute(members).scalars()) | set(session.execute(served).scalars()))
     return [home, *[g for g in extra if g != home]]
 
 
