@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import teams, throttle
+from engine.access import tenancy, throttle
 from engine.access.passwords import MIN_PASSWORD_LENGTH, password_problem
 from engine.access.roles import ROLES as ROLE_DEFINITIONS, grants
 from engine.db.models import Gemeente, User
@@ -90,7 +90,7 @@ def create_user(
     session.add(user)
     session.flush()
     if grants(user.roles).case_scope == "team":
-        teams.join_default(session, user)  # a new klantmanager starts in the gemeente's default team
+        tenancy.join_default(session, user)  # a new klantmanager starts in the gemeente's default team
     return user
 
 

@@ -11,7 +11,7 @@ Every change is an audit row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import select
@@ -21,11 +21,10 @@ from engine import audit
 from engine.access import roles
 from engine.access.models import Membership, Team, TeamGemeente, TeamMember
 from engine.access.need_to_know import sees_case
+from engine.access.tenancy import DEFAULT_TEAM_NAME, default_team, join_default  # noqa: F401 (re-exported)
 from engine.db.models import Case, Gemeente, User, UserTask
 from engine.errors import Invalid, NotFound
 
-DEFAULT_TEAM_NAME = "Standaardteam"
-"""The name of the team a gemeente's cases and people start in (the migration uses it too)."""
 NAME_MAX = 100
 REASON_MAX = 500
 
@@ -54,24 +53,6 @@ class TeamView:
     def regional(self) -> bool:
         """Tell whether the team serves more than its own gemeente."""
         return len(self.gemeenten) > 1
-
-
-def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now(timezone.utc)
-
-
-def default_team(session: Session, gemeente: str, *, now: datetime | None = None) -> Team:
-    """Return the gemeente's default team, creating it the first time it is needed."""
-    team = session.execute(select(Team).where(Team.gemeente == gemeente, Team.is_default.is_(True))
-                           ).scalar_one_or_none()
-    if team is None:
-        team = Team(gemeente=gemeente, name=DEFAULT_TEAM_NAME, is_default=True, created_at=_now(now),
-                    created_by="regie")
-        session.add(team)
-        session.flush()
-        session.add(TeamGemeente(team_id=team.id, gemeente=gemeente))
-        session.flush()
-    return team
 
 
 def gemeenten_of_team(session: Session, team_id: int) -> list[str]:
@@ -130,14 +111,6 @@ def describe(session: Session, gemeenten: Iterable[str]) -> list[TeamView]:
                               gemeenten=gemeenten_of_team(session, team.id), is_default=team.is_default,
                               members=[Member(u, d, bool(lead)) for u, d, lead in members]))
     return views
-
-
-def join_default(session: Session, user: User, *, now: datetime | None = None) -> None:
-    """Put a new person into their gemeente's default team (where a new account starts)."""
-    team = default_team(session, user.gemeente, now=now)
-    if session.get(TeamMember, (team.id, user.id)) is None:
-        session.add(TeamMember(team_id=team.id, user_id=user.id, leads=False))
-        session.flush()
 
 
 def get_team(session: Session, team_id: int, manageable: Iterable[str]) -> Team:

@@ -1,7 +1,7 @@
 """Inbox queries: which open user tasks a person sees, sorted, filtered and paged.
 
 Views: `mine` (assigned to me), `groups` (nobody's yet, offered to one of my groups
-or to me by name), `team` (every open task of the gemeente; teamleider only) and
+or to me by name), `team` (every open task of the teamleider's teams) and
 `search` (open tasks of the cases matching a name, case number or exact BSN). Every view keeps to
 the cases the person may see (engine/access/need_to_know.py: their teams, or linked cases).
 
