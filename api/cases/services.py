@@ -164,7 +164,7 @@ def _process_names(xml: str) -> dict[str, str]:
 
 def owner_view(*, session: Session, user: User, case) -> tuple[User | None, list[User]]:
     """The case's klantmanager, and whom this user may make klantmanager (empty: may not change it)."""
-    candidates = ownership.owner_candidates(session, gemeente=user.gemeente)
+    candidates = ownership.owner_candidates(session, gemeente=user.gemeente, case=case)
     owner = next((u for u in candidates if u.username == case.klantmanager), None)
     roles = set(user.roles or [])
     if "teamleider" in roles or case.klantmanager == user.username:

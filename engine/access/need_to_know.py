@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.access.models import Membership, PartnerLink, TeamMember
-from engine.access.roles import grants_of
+from engine.access.roles import grants_of, may_do_task
 from engine.access.tenancy import gemeenten_of
 from engine.db.models import Case, UserTask
 from engine.errors import Forbidden, Invalid, NotFound
@@ -96,6 +96,18 @@ def sees_case(session: Session, person, case: Case) -> bool:
     acting = SimpleNamespace(id=person.id, username=person.username, roles=list(person.roles or []),
                              gemeente=case.gemeente, access_today=getattr(person, "access_today", None))
     return session.execute(select(Case.id).where(Case.id == case.id, case_filter(session, acting))).first() is not None
+
+
+def assignment_refusal(session: Session, person, task: UserTask, case: Case) -> str | None:
+    """Say why `person` may not be given `task` of `case` (None: they may): their role must allow the
+    task's candidate group (engine/access/roles.py) and they must see the case (for a klantmanager:
+    be in the case's team). Task assignment and the list of people it offers both ask this."""
+    if not may_do_task(person, task.candidate_groups or [], task.candidate_users or []):
+        groups = ", ".join(task.candidate_groups or []) or "consulent"
+        return f"{person.display_name} mag taken van groep {groups} niet doen ({task.name})."
+    if not sees_case(session, person, case):
+        return f"{person.display_name} hoort niet bij het team van dit dossier ({task.name})."
+    return None
 
 
 def current_link(session: Session, user, case: Case) -> PartnerLink | None:
