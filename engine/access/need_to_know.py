@@ -184,6 +184,7 @@ def filter_dossier(session: Session, user, found):
         timeline=[] if hides(user, "timeline") else found.timeline,
         letters=[] if hides(user, "letters", session, found.case) else found.letters,
         variables=variables,
+        team=None,
     )
 
 

@@ -91,6 +91,9 @@ ROUTE_RULES: dict[str, str] = {
     # the klantmanager of a case (who may hand over to whom: engine/casefile/ownership.py)
     "PUT /api/cases/{case_id}/klantmanager": "case.owner",
     "POST /zaken/{case_id}/klantmanager": "case.owner",
+    # the team of a case (engine/access/teams.py): a teamleider moves it with a reason
+    "PUT /api/cases/{case_id}/team": "case.team",
+    "POST /zaken/{case_id}/team": "case.team",
     # brugklas cohorts (api/cohorts)
     "GET /brugklas": "cohorts.read",
     "GET /brugklas/{cohort_id}": "cohorts.read",
