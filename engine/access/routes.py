@@ -101,6 +101,15 @@ ROUTE_RULES: dict[str, str] = {
     "POST /brugklas/instellingen": "cohorts.plan",
     "POST /brugklas/{cohort_id}/sessies": "cohorts.plan",
     "POST /brugklas/{cohort_id}/sessies/{sessie_id}/aanwezigheid": "cohorts.attendance",
+    # teams and their members (api/teams): the beheerder of the gemeente
+    "GET /beheer/teams": "teams.manage",
+    "POST /beheer/teams": "teams.manage",
+    "POST /beheer/teams/{team_id}/leden": "teams.manage",
+    "POST /beheer/teams/{team_id}/leden/verwijderen": "teams.manage",
+    "GET /api/teams": "teams.manage",
+    "POST /api/teams": "teams.manage",
+    "PUT /api/teams/{team_id}/members/{username}": "teams.manage",
+    "DELETE /api/teams/{team_id}/members/{username}": "teams.manage",
     # beheer screens (api/beheer): the beheerder; the review queue for who reviews letters
     "/beheer/*": "beheer",
     "/api/beheer/*": "beheer",
