@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine.access import models as _access_models  # noqa: F401 (cases.team_id refers to access_teams)
 from engine.db.base import Base, UTCDateTime
 from engine.db.state_column import CompactJSON
 
