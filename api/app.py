@@ -154,6 +154,10 @@ def create_app(runtime=None) -> FastAPI:
 
     app.include_router(access_routes.api_router, prefix="/api")
     app.include_router(access_routes.router, include_in_schema=False)
+    from api.teams import routes as team_routes
+
+    app.include_router(team_routes.api_router, prefix="/api")
+    app.include_router(team_routes.router, include_in_schema=False)
 
     app.include_router(monitoring_pages.router, include_in_schema=False)
     return app

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
+from engine.access import need_to_know
 from engine.beheer import incidents, migrations, queues, search, versions
 from engine.db.models import User
 
@@ -49,8 +50,9 @@ def version_diff(*, session: Session, old_id: str, new_id: str) -> versions.Vers
 
 
 def review_queue(*, session: Session, user: User, now: datetime) -> list[queues.ReviewItem]:
-    """Return the letters waiting for review in the user's gemeente."""
-    return queues.letters_in_review(session=session, gemeente=user.gemeente, actor=user.username, now=now)
+    """Return the letters waiting for review in the user's gemeente, of the cases the user may see (their teams)."""
+    return queues.letters_in_review(session=session, gemeente=user.gemeente, actor=user.username, now=now,
+                                    visible=need_to_know.case_filter(session, user))
 
 
 def outbox(*, session: Session, user: User, status: str, now: datetime) -> list[queues.OutboxRow]:

@@ -20,6 +20,7 @@ from api.cases.schemas import (
     NoteIn,
     NoteOut,
     StartCaseIn,
+    TeamIn,
     dossier_out,
 )
 from api.deps import CurrentUser, Now, Runtime, SessionDep
@@ -41,6 +42,7 @@ def start_case(body: StartCaseIn, session: SessionDep, runtime: Runtime, user: C
         process_id=body.process_id,
         data=body.data,
         business_key=body.business_key,
+        team_id=body.team_id,
     )
     return CaseOut.of(case)
 
@@ -109,6 +111,15 @@ def set_klantmanager(case_id: str, body: KlantmanagerIn, session: SessionDep, ru
     """Make someone responsible for the case (teamleider; or the current klantmanager hands over)."""
     case = case_services.set_klantmanager(session=session, runtime=runtime, user=user, case_id=case_id,
                                           username=body.klantmanager, reason=body.reden, now=now)
+    return CaseOut.of(case)
+
+
+@router.put("/cases/{case_id}/team", response_model=CaseOut)
+def move_team(case_id: str, body: TeamIn, session: SessionDep, runtime: Runtime, user: CurrentUser,
+              now: Now) -> CaseOut:
+    """Give the case to another team with a reason (teamleider); who is outside it no longer sees it."""
+    case = case_services.move_team(session=session, runtime=runtime, user=user, case_id=case_id,
+                                   team_id=body.team_id, reason=body.reden, now=now)
     return CaseOut.of(case)
 
 

@@ -36,6 +36,7 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
         "note_error": None,
     }
     context["owner"], context["owner_choices"] = case_services.owner_view(session=session, user=user, case=found.case)
+    context["team_choices"] = case_services.team_choices(session=session, user=user, case=found.case)
     return render(request, "case.html", context)
 
 
@@ -65,6 +66,25 @@ def set_klantmanager(case_id: str, request: Request, session: SessionDep, runtim
         flash(request, "; ".join(exc.field_errors.values()) or exc.message, "error")
         return RedirectResponse(f"/zaken/{case_id}", status_code=303)
     flash(request, "De klantmanager is gewijzigd.")
+    return RedirectResponse(f"/zaken/{case.id}", status_code=303)
+
+
+@router.post("/zaken/{case_id}/team")
+def move_team(case_id: str, request: Request, session: SessionDep, runtime: Runtime, user: WebUser, now: Now,
+              posted: FormDep) -> Response:
+    """Give the case to another team, with a reason (teamleider)."""
+    raw = str(posted.get("team_id") or "")
+    try:
+        case = case_services.move_team(session=session, runtime=runtime, user=user, case_id=case_id,
+                                       team_id=int(raw) if raw.isdigit() and len(raw) < 10 else None,
+                                       reason=str(posted.get("reden") or ""), now=now)
+    except Invalid as exc:
+        flash(request, "; ".join(exc.field_errors.values()) or exc.message, "error")
+        return RedirectResponse(f"/zaken/{case_id}", status_code=303)
+    if not case_services.still_visible(session=session, user=user, case_id=case.id):
+        flash(request, "Het dossier is naar het andere team gegaan. U ziet het niet meer.")
+        return RedirectResponse("/", status_code=303)
+    flash(request, "Het team is gewijzigd.")
     return RedirectResponse(f"/zaken/{case.id}", status_code=303)
 
 

@@ -23,6 +23,7 @@ class CaseOut(Schema):
     doelgroep: str | None
     leerroute: str | None
     klantmanager: str | None = None
+    team_id: int | None = None
     status: str
     version: int
     created_at: datetime
@@ -44,12 +45,21 @@ class KlantmanagerIn(BaseModel):
     reden: str = Field(min_length=3, max_length=500)
 
 
+class TeamIn(BaseModel):
+    """The team that takes the case over, and why."""
+
+    team_id: int = Field(ge=1, le=2_147_483_647)
+    reden: str = Field(min_length=3, max_length=500)
+
+
 class StartCaseIn(BaseModel):
     """Start a klantreis."""
 
     process_id: str = Field(min_length=1, max_length=100)
     data: dict[str, Any] = {}
     business_key: str | None = Field(default=None, max_length=100)
+    team_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
+                                description="the team that works the case; empty = the gemeente's default team")
 
 
 class FactOut(Schema):
@@ -109,6 +119,7 @@ class DossierOut(BaseModel):
     notes: list[NoteOut]
     timeline: list[AuditOut]
     letters: list[LetterOut]
+    team: str | None = None
 
 
 class DiagramOut(BaseModel):
@@ -151,4 +162,5 @@ def dossier_out(found) -> DossierOut:
         notes=[NoteOut.model_validate(n) for n in found.notes],
         timeline=[AuditOut.model_validate(e) for e in found.timeline],
         letters=[letter_out(x) for x in found.letters],
+        team=found.team,
     )

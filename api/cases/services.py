@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from lxml import etree
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import may, visible_case
 from api.letters import services as letter_service
-from engine.access import limits, need_to_know, roles
+from engine.access import limits, need_to_know, roles, teams
 from engine.casefile import dossier, notes
 from engine.casefile import ownership
 from engine.db.models import Case, ProcessDefinition, User
@@ -71,9 +72,10 @@ def retry_incident(*, session: Session, runtime, user: User, incident_id: int) -
 
 
 def start_case(
-    *, session: Session, runtime, user: User, process_id: str, data: dict[str, Any], business_key: str | None
+    *, session: Session, runtime, user: User, process_id: str, data: dict[str, Any], business_key: str | None,
+    team_id: int | None = None,
 ) -> Case:
-    """Start a klantreis in the user's gemeente."""
+    """Start a klantreis in the user's gemeente, for a team of it (default: the gemeente's default team)."""
     roles.require(user, "case.start")
     limits.check_case_data(data)
     return runtime.engine.start_case(
@@ -83,6 +85,7 @@ def start_case(
         data=data,
         actor=user.username,
         business_key=business_key,
+        team_id=team_id,
     )
 
 
@@ -164,7 +167,7 @@ def _process_names(xml: str) -> dict[str, str]:
 
 def owner_view(*, session: Session, user: User, case) -> tuple[User | None, list[User]]:
     """The case's klantmanager, and whom this user may make klantmanager (empty: may not change it)."""
-    candidates = ownership.owner_candidates(session, gemeente=user.gemeente)
+    candidates = ownership.owner_candidates(session, gemeente=user.gemeente, case=case)
     owner = next((u for u in candidates if u.username == case.klantmanager), None)
     roles = set(user.roles or [])
     if "teamleider" in roles or case.klantmanager == user.username:
@@ -179,3 +182,25 @@ def set_klantmanager(*, session: Session, runtime, user: User, case_id: str, use
     """Make someone the case's klantmanager, with a reason (ownership rules in engine/casefile/ownership)."""
     return ownership.set_klantmanager(session, engine=runtime.engine, case_id=case_id, actor=user,
                                       username=username or None, reason=reason, now=now)
+
+
+def team_choices(*, session: Session, user: User, case) -> list:
+    """The teams this user may move the case to (empty: may not move it)."""
+    if not may(user, "case.team"):
+        return []
+    return teams.teams_for(session, case.gemeente)
+
+
+def move_team(*, session: Session, runtime, user: User, case_id: str, team_id: int | None, reason: str,
+              now: datetime) -> Case:
+    """Give the case to another team, with a reason (teamleider; rules in engine/access/teams.py)."""
+    roles.require(user, "case.team")
+    visible_case(session=session, user=user, case_id=case_id)
+    return teams.move_case(session, engine=runtime.engine, case_id=case_id, actor=user, team_id=team_id,
+                           reason=reason, now=now)
+
+
+def still_visible(*, session: Session, user: User, case_id: str) -> bool:
+    """Tell whether the user still sees the case (after moving it to a team they are not in)."""
+    return session.execute(select(Case.id).where(Case.id == case_id, need_to_know.case_filter(session, user))
+                           ).first() is not None

@@ -14,6 +14,7 @@ from api.inbox.schemas import InboxOut, SearchIn
 from api.schemas import OkOut, UserOut
 from api.tasks import services as task_services
 from api.tasks.schemas import (
+    AssigneeOut,
     AssignIn,
     BulkAssignIn,
     CompleteIn,
@@ -21,6 +22,7 @@ from api.tasks.schemas import (
     DraftOut,
     TaskOut,
 )
+from engine.access import roles
 from engine.casefile.inbox import InboxQuery
 
 router = APIRouter(tags=["taken"])
@@ -96,6 +98,14 @@ def assign(task_id: str, body: AssignIn, session: SessionDep, runtime: Runtime, 
         session=session, runtime=runtime, user=user, task_ids=[task_id], assignee=body.assignee, reason=body.reason
     )
     return TaskOut.model_validate(tasks[0])
+
+
+@router.get("/tasks/{task_id}/assignees", response_model=list[AssigneeOut])
+def assignees(task_id: str, session: SessionDep, user: CurrentUser) -> list[AssigneeOut]:
+    """The colleagues this task may be given to: their role may do its group and they are in the case's team."""
+    roles.require(user, "tasks.assign")
+    task = task_services.get_task(session=session, user=user, task_id=task_id)
+    return [AssigneeOut.model_validate(c) for c in task_services.colleagues(session=session, user=user, tasks=[task])]
 
 
 @router.post("/tasks/{task_id}/complete", response_model=CaseOut)

@@ -61,3 +61,10 @@ class BulkAssignIn(AssignIn):
     """Give many tasks to a colleague at once (teamleider)."""
 
     task_ids: list[str] = Field(min_length=1, max_length=200)
+
+
+class AssigneeOut(Schema):
+    """A colleague a task may be given to."""
+
+    username: str
+    display_name: str

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.permissions import may, may_work_on, visible_case, visible_task
 from api.cases.services import case_dossier
-from engine.access import accounts, limits, roles, tenancy
+from engine.access import accounts, limits, need_to_know, roles, tenancy
 from engine.casefile import dossier, notes
 from engine.db.models import Case, User, UserTask
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -117,10 +117,9 @@ def assign(
         raise Invalid("Toewijzen lukt niet.", field_errors=problems)
     tasks = [get_task(session=session, user=user, task_id=task_id) for task_id in dict.fromkeys(task_ids)]
     for task in tasks:
-        if not roles.may_do_task(target, task.candidate_groups or [], task.candidate_users or []):
-            groups = ", ".join(task.candidate_groups or []) or "consulent"
-            raise Invalid("Toewijzen lukt niet.", field_errors={
-                "assignee": f"{target.display_name} mag taken van groep {groups} niet doen ({task.name})."})
+        refusal = need_to_know.assignment_refusal(session, target, task, session.get(Case, task.case_id))
+        if refusal:
+            raise Invalid("Toewijzen lukt niet.", field_errors={"assignee": refusal})
     for task in tasks:
         runtime.engine.claim_task(
             session=session, task_id=task.id, user=target.username, actor=user.username, reason=reason
@@ -180,11 +179,13 @@ def discard_draft(*, session: Session, user: User, task_id: str) -> None:
 
 def colleagues(*, session: Session, user: User, tasks: list[UserTask] | None = None) -> list[User]:
     """Return the colleagues the tasks may be assigned to: people of the gemeente whose role may do
-    every task's candidate group (without tasks: everyone who may do klantmanager tasks)."""
+    every task's candidate group and who see its case (the case's team; need_to_know decides).
+    Without tasks: everyone who may do klantmanager tasks."""
     found = accounts.colleagues(session=session, gemeente=user.gemeente)
     if tasks:
+        cases = {t.case_id: session.get(Case, t.case_id) for t in tasks}
         return [c for c in found
-                if all(roles.may_do_task(c, t.candidate_groups or [], t.candidate_users or []) for t in tasks)]
+                if all(need_to_know.assignment_refusal(session, c, t, cases[t.case_id]) is None for t in tasks)]
     return [c for c in found if roles.may_do_group(c, "consulent")]
 
 

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.access import throttle
+from engine.access import tenancy, throttle
+from engine.access.models import Membership, TeamGemeente, TeamMember
 from engine.access.passwords import MIN_PASSWORD_LENGTH, password_problem
-from engine.access.roles import ROLES as ROLE_DEFINITIONS
+from engine.access.roles import ROLES as ROLE_DEFINITIONS, grants
 from engine.db.models import Gemeente, User
 from engine.errors import AppError, Invalid
 
@@ -89,6 +90,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    if grants(user.roles).case_scope == "team":
+        tenancy.join_default(session, user)  # a new klantmanager starts in the gemeente's default team
     return user
 
 
@@ -136,10 +139,14 @@ def get_user(*, session: Session, user_id: int) -> User | None:
 
 
 def colleagues(*, session: Session, gemeente: str) -> list[User]:
-    """Return the active users of one gemeente, by display name (for reassigning)."""
+    """Return the active users who work for one gemeente (home, membership or a regional team that
+    serves it), by display name (for reassigning)."""
+    members = select(Membership.user_id).where(Membership.gemeente == gemeente)
+    regional = (select(TeamMember.user_id).join(TeamGemeente, TeamGemeente.team_id == TeamMember.team_id)
+                .where(TeamGemeente.gemeente == gemeente))
     stmt = (
         select(User)
-        .where(User.gemeente == gemeente, User.active.is_(True))
+        .where(or_(User.gemeente == gemeente, User.id.in_(members), User.id.in_(regional)), User.active.is_(True))
         .order_by(User.display_name)
     )
     return list(session.execute(stmt).scalars())

@@ -1,4 +1,4 @@
-"""Tables of the access model: gemeente memberships, partner links, login sessions, login throttling."""
+"""Tables of the access model: gemeente memberships, teams, partner links, login sessions, login throttling."""
 
 from __future__ import annotations
 
@@ -20,6 +20,38 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     gemeente: Mapped[str] = mapped_column(ForeignKey("gemeenten.code"))
     organisation: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class Team(Base):
+    """A team of klantmanagers and teamleiders that works a set of cases. It belongs to the gemeente
+    whose beheerder keeps it; a regional team works for several gemeenten (TeamGemeente). Every
+    gemeente has one default team: new cases land there unless someone chooses another team."""
+
+    __tablename__ = "access_teams"
+    __table_args__ = (UniqueConstraint("gemeente", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    gemeente: Mapped[str] = mapped_column(ForeignKey("gemeenten.code"))
+    name: Mapped[str] = mapped_column(String(100))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class TeamGemeente(Base):
+    """A gemeente a team works for: its own, and for a regional team the others it serves."""
+
+    __tablename__ = "access_team_gemeenten"
+    team_id: Mapped[int] = mapped_column(ForeignKey("access_teams.id", ondelete="CASCADE"), primary_key=True)
+    gemeente: Mapped[str] = mapped_column(ForeignKey("gemeenten.code"), primary_key=True)
+
+
+class TeamMember(Base):
+    """A person in a team (a person may be in several); `leads` marks the team's teamleider(s)."""
+
+    __tablename__ = "access_team_members"
+    team_id: Mapped[int] = mapped_column(ForeignKey("access_teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    leads: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PartnerLink(Base):

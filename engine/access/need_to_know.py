@@ -1,7 +1,10 @@
 """Need-to-know: which cases, tasks and dossier parts an actor may see.
 
-- `team` scope (klantmanager, teamleider, handhaving, beheerder, FG): the cases of the gemeente
-  the person works in now (their home gemeente, or one they belong to and switched to).
+- `gemeente` scope (handhaving, beheerder, FG, the `regie` operator): every case of the gemeente the
+  person works in now (their home gemeente, or one they belong to and switched to).
+- `team` scope (klantmanager, teamleider): of that gemeente, only the cases of the teams the person
+  belongs to (engine/access/teams.py). A regional team serves several gemeenten: its members see
+  the team's cases of each gemeente they switch to.
 - `linked` scope (partner organisation): only cases linked to the person's organisation with a
   current link (valid_from <= today <= valid_until), and of those only the fields its purpose needs.
 - `none` (beleid, system accounts): no dossiers.
@@ -11,6 +14,7 @@ Another actor's view of a case it may not see is a 404, as for another gemeente'
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,8 +22,9 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.access.models import Membership, PartnerLink
-from engine.access.roles import grants_of
+from engine.access.models import Membership, PartnerLink, TeamMember
+from engine.access.roles import grants_of, may_do_task
+from engine.access.tenancy import gemeenten_of
 from engine.db.models import Case, UserTask
 from engine.errors import Forbidden, Invalid, NotFound
 
@@ -66,8 +71,14 @@ def _current_link_clause(organisation: str, gemeente: str, today: date):
 def case_filter(session: Session, user):
     """Return a SQL condition on `Case` (joined as Case) that keeps only the cases `user` may see."""
     g = grants_of(user)
-    if g.case_scope == "team":
+    if g.case_scope == "gemeente":
         return Case.gemeente == user.gemeente
+    if g.case_scope == "team":
+        user_id = getattr(user, "id", None)
+        if user_id is None:
+            return Case.id.is_(None)
+        return and_(Case.gemeente == user.gemeente,
+                    Case.team_id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user_id)))
     if g.case_scope == "linked":
         organisation = organisation_of(session, user)
         if organisation is None:
@@ -75,6 +86,28 @@ def case_filter(session: Session, user):
         return and_(Case.gemeente == user.gemeente, exists().where(
             PartnerLink.case_id == Case.id, _current_link_clause(organisation, user.gemeente, _today(user))))
     return Case.id.is_(None)
+
+
+def sees_case(session: Session, person, case: Case) -> bool:
+    """Tell whether `person` (any account, not necessarily the one asking) may see `case` when
+    working in the case's gemeente: the rule for whom a task or a case may be given to."""
+    if case.gemeente not in gemeenten_of(session, person):
+        return False
+    acting = SimpleNamespace(id=person.id, username=person.username, roles=list(person.roles or []),
+                             gemeente=case.gemeente, access_today=getattr(person, "access_today", None))
+    return session.execute(select(Case.id).where(Case.id == case.id, case_filter(session, acting))).first() is not None
+
+
+def assignment_refusal(session: Session, person, task: UserTask, case: Case) -> str | None:
+    """Say why `person` may not be given `task` of `case` (None: they may): their role must allow the
+    task's candidate group (engine/access/roles.py) and they must see the case (for a klantmanager:
+    be in the case's team). Task assignment and the list of people it offers both ask this."""
+    if not may_do_task(person, task.candidate_groups or [], task.candidate_users or []):
+        groups = ", ".join(task.candidate_groups or []) or "consulent"
+        return f"{person.display_name} mag taken van groep {groups} niet doen ({task.name})."
+    if not sees_case(session, person, case):
+        return f"{person.display_name} hoort niet bij het team van dit dossier ({task.name})."
+    return None
 
 
 def current_link(session: Session, user, case: Case) -> PartnerLink | None:
@@ -151,6 +184,7 @@ def filter_dossier(session: Session, user, found):
         timeline=[] if hides(user, "timeline") else found.timeline,
         letters=[] if hides(user, "letters", session, found.case) else found.letters,
         variables=variables,
+        team=None,
     )
 
 

@@ -49,6 +49,8 @@ CAPABILITIES: dict[str, Capability] = {c.id: c for c in (
     Capability("cohorts.read", "Brugklasgroepen en hun deelnemers zien"),
     Capability("cohorts.plan", "Brugklasgroepen, startmomenten en bijeenkomsten plannen"),
     Capability("cohorts.attendance", "Aanwezigheid bij de brugklas registreren"),
+    Capability("case.team", "Een dossier naar een ander team verplaatsen (met reden)"),
+    Capability("teams.manage", "Teams en teamleden beheren (eigen gemeente)"),
 )}
 
 GROUP_NAMES: dict[str, str] = {
@@ -65,10 +67,11 @@ def group_name(group: str) -> str:
     return GROUP_NAMES.get(group, group)
 
 
-CASE_SCOPES = ("team", "linked", "none")
-"""How much of the gemeente's cases a role sees: `team` the cases of the gemeenten (teams) the
-person belongs to, `linked` only inburgeraars linked to the person's organisation with a current
-purpose, `none` no dossiers at all."""
+CASE_SCOPES = ("gemeente", "team", "linked", "none")
+"""How much of the gemeente's cases a role sees, widest first: `gemeente` every case of the gemeente
+the person works in now (handhaving decides and documents for the whole gemeente; beheer; the FG),
+`team` the cases of the teams the person belongs to (engine/access/teams.py), `linked` only
+inburgeraars linked to the person's organisation with a current purpose, `none` no dossiers."""
 
 PARTNER_HIDDEN = ("bsn", "health", "handhaving", "letters", "notes", "timeline")
 """Dossier parts a partner organisation never sees (letters only when a link shares them)."""
@@ -105,21 +108,21 @@ ROLES: dict[str, Role] = {r.name: r for r in (
     Role("teamleider", "Teamleider",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
                             "tasks.team", "tasks.assign", "case.audit", "letters.export", "case.owner",
-                            "cohorts.read", "cohorts.plan", "cohorts.attendance", "monitoring.read"}),
+                            "cohorts.read", "cohorts.plan", "cohorts.attendance", "monitoring.read", "case.team"}),
          task_groups=frozenset({"consulent", "teamleider"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("handhaving", "Handhaving / jurist",
          frozenset(_WORK | {"case.search_bsn", "letters.review"}),
-         task_groups=frozenset({"handhaving"}), case_scope="team"),
+         task_groups=frozenset({"handhaving"}), case_scope="gemeente"),
     Role("partner", "Partnerorganisatie (bijv. maatschappelijke begeleiding)",
          frozenset({"tasks.work", "case.read", "case.search", "letters.read"}),
          task_groups=frozenset({"partner_mb"}), case_scope="linked", hidden=PARTNER_HIDDEN),
     Role("beheerder", "Functioneel beheerder",
          frozenset({"incidents.retry", "deploy", "case.read", "case.audit", "access.inzage", "access.sessions", "access.roles",
                     "letters.export", "monitoring.read", "beheer", "case.search", "case.search_bsn",
-                    "cohorts.read", "cohorts.plan"}),
-         case_scope="team"),
+                    "cohorts.read", "cohorts.plan", "teams.manage"}),
+         case_scope="gemeente"),
     Role("fg", "Functionaris gegevensbescherming (privacy officer)",
-         frozenset({"access.inzage", "access.roles"}), case_scope="team"),
+         frozenset({"access.inzage", "access.roles"}), case_scope="gemeente"),
     Role("beleid", "Beleid / monitoring (alleen lezen)", frozenset({"monitoring.read"})),
     Role("systeem_duo", "Systeemaccount DUO", frozenset({"messages.send"}),
          messages=("duo_*",), case_scope="none", system=True, person=False),
@@ -130,8 +133,8 @@ ROLES: dict[str, Role] = {r.name: r for r in (
 )}
 
 CLI_ROLE = Role("cli", "Beheerder op de opdrachtregel (regie)",
-                frozenset(ROLES["beheerder"].capabilities | {"messages.send", "case.start", "tasks.work"}),
-                messages=("*",), case_scope="team", person=False)
+                frozenset(ROLES["beheerder"].capabilities | {"messages.send", "case.start", "tasks.work", "case.team"}),
+                messages=("*",), case_scope="gemeente", person=False)
 """The operator at the `regie` command: runs on the server with the database credentials, so it
 acts as the beheerder and may send every message (DUO's CLI fallback)."""
 

@@ -93,6 +93,9 @@ ROUTE_RULES: dict[str, str] = {
     # the klantmanager of a case (who may hand over to whom: engine/casefile/ownership.py)
     "PUT /api/cases/{case_id}/klantmanager": "case.owner",
     "POST /zaken/{case_id}/klantmanager": "case.owner",
+    # the team of a case (engine/access/teams.py): a teamleider moves it with a reason
+    "PUT /api/cases/{case_id}/team": "case.team",
+    "POST /zaken/{case_id}/team": "case.team",
     # brugklas cohorts (api/cohorts)
     "GET /brugklas": "cohorts.read",
     "GET /brugklas/{cohort_id}": "cohorts.read",
@@ -100,6 +103,15 @@ ROUTE_RULES: dict[str, str] = {
     "POST /brugklas/instellingen": "cohorts.plan",
     "POST /brugklas/{cohort_id}/sessies": "cohorts.plan",
     "POST /brugklas/{cohort_id}/sessies/{sessie_id}/aanwezigheid": "cohorts.attendance",
+    # teams and their members (api/teams): the beheerder of the gemeente
+    "GET /beheer/teams": "teams.manage",
+    "POST /beheer/teams": "teams.manage",
+    "POST /beheer/teams/{team_id}/leden": "teams.manage",
+    "POST /beheer/teams/{team_id}/leden/verwijderen": "teams.manage",
+    "GET /api/teams": "teams.manage",
+    "POST /api/teams": "teams.manage",
+    "PUT /api/teams/{team_id}/members/{username}": "teams.manage",
+    "DELETE /api/teams/{team_id}/members/{username}": "teams.manage",
     # beheer screens (api/beheer): the beheerder; the review queue for who reviews letters
     "/beheer/*": "beheer",
     "/api/beheer/*": "beheer",

@@ -53,15 +53,20 @@ class WorkerRow:
         return self.age > HEALTHY_WITHIN
 
 
-def letters_in_review(*, session: Session, gemeente: str, actor: str, now: datetime) -> list[ReviewItem]:
-    """Return the gemeente's letters waiting for review, oldest first; audit the read of each case."""
-    rows = session.execute(
+def letters_in_review(*, session: Session, gemeente: str, actor: str, now: datetime,
+                      visible=None) -> list[ReviewItem]:
+    """Return the gemeente's letters waiting for review, oldest first, of the cases `visible` (a
+    condition on Case from engine/access/need_to_know.py) keeps; audit the read of each case."""
+    stmt = (
         select(Letter, Case.case_number, Case.naam)
         .join(Case, Case.id == Letter.case_id)
         .where(Letter.gemeente == gemeente, Case.gemeente == gemeente, Letter.status == "ter_controle")
         .order_by(Letter.created_at, Letter.id)
         .limit(LIMIT)
-    ).all()
+    )
+    if visible is not None:
+        stmt = stmt.where(visible)
+    rows = session.execute(stmt).all()
     for case_id in dict.fromkeys(letter.case_id for letter, _, _ in rows):
         audit.record(session=session, actor=actor, action="view", at=now, case_id=case_id, gemeente=gemeente,
                      detail={"what": "beheer:brieven"})

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access.teams import team_name
 from engine import audit
 from engine.casefile.notes import CaseNote, list_notes
 from engine.db.models import AuditEntry, Case, Incident, User, UserTask
@@ -50,6 +51,7 @@ class Dossier:
     timeline: list[AuditEntry]
     letters: Sequence[Any] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)
+    team: str | None = None  # the team that works the case (engine/access/teams.py)
 
 
 def get_case(*, session: Session, case_id: str, gemeente: str) -> Case:
@@ -152,6 +154,7 @@ def build_dossier(
         timeline=timeline(session=session, case=case),
         letters=list(letters),
         variables=dict(variables),
+        team=team_name(session, case.team_id),
     )
 
 

@@ -1,8 +1,9 @@
 """Inbox queries: which open user tasks a person sees, sorted, filtered and paged.
 
 Views: `mine` (assigned to me), `groups` (nobody's yet, offered to one of my groups
-or to me by name), `team` (every open task of the gemeente; teamleider only) and
-`search` (open tasks of the cases matching a name, case number or exact BSN).
+or to me by name), `team` (every open task of the teamleider's teams) and
+`search` (open tasks of the cases matching a name, case number or exact BSN). Every view keeps to
+the cases the person may see (engine/access/need_to_know.py: their teams, or linked cases).
 
 The `groups` view reads `task_candidates`, whose index
 (gemeente, kind, name, assigned, due_at) makes "one group's open tasks by due date,
@@ -110,7 +111,7 @@ def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime
         elif query.view == "search":
             stmt = stmt.where(Case.gemeente == user.gemeente, _case_match(query))
         stmts = [stmt]
-    if grants_of(user).case_scope != "team":  # need-to-know: a partner sees only linked inburgeraars
+    if grants_of(user).case_scope != "gemeente":  # need-to-know: teams, or only linked inburgeraars
         stmts = [s.where(case_filter(session, user)) for s in stmts]
     if query.filter == "overdue":
         stmts = [stmt.where(due_col < now) for stmt in stmts]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.access.accounts import colleagues
+from engine.access.need_to_know import sees_case
 from engine.db.models import Case, User
 from engine.errors import Forbidden, Invalid
 from engine.running.runner import CaseStepper
@@ -20,11 +21,13 @@ OWNER_ROLES = frozenset({"consulent", "teamleider"})   # who can be a case's kla
 REASON_MAX = 500
 
 
-def owner_candidates(session: Session, *, gemeente: str) -> list[User]:
-    """The active people of a gemeente who can own a case, by name."""
-    users = session.scalars(select(User).where(User.gemeente == gemeente, User.active.is_(True))
-                            .order_by(User.display_name))
-    return [u for u in users if OWNER_ROLES & set(u.roles or [])]
+def owner_candidates(session: Session, *, gemeente: str, case: Case | None = None) -> list[User]:
+    """The active people of a gemeente who can own a case, by name; for a given case only those
+    who see it (its team, need-to-know)."""
+    users = [u for u in colleagues(session=session, gemeente=gemeente) if OWNER_ROLES & set(u.roles or [])]
+    if case is not None:
+        users = [u for u in users if sees_case(session, u, case)]
+    return users
 
 
 def set_klantmanager(session: Session, *, engine: CaseStepper, case_id: str, actor: User, username: str | None,
@@ -43,9 +46,10 @@ def set_klantmanager(session: Session, *, engine: CaseStepper, case_id: str, act
         errors["reden"] = f"Gebruik hoogstens {REASON_MAX} tekens."
     new_owner = None
     if username:
-        new_owner = next((u for u in owner_candidates(session, gemeente=actor.gemeente) if u.username == username), None)
+        new_owner = next((u for u in owner_candidates(session, gemeente=case.gemeente, case=case)
+                          if u.username == username), None)
         if new_owner is None:
-            errors["klantmanager"] = "Kies een klantmanager of teamleider van deze gemeente."
+            errors["klantmanager"] = "Kies een klantmanager of teamleider van het team van dit dossier."
     if errors:
         raise Invalid("De klantmanager is niet gewijzigd", field_errors=errors)
     roles = set(actor.roles or [])

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine.access import models as _access_models  # noqa: F401 (cases.team_id refers to access_teams)
 from engine.db.base import Base, UTCDateTime
 from engine.db.state_column import CompactJSON
 
@@ -131,6 +132,8 @@ class Case(Base):
     doelgroep: Mapped[str | None] = mapped_column(String(40), nullable=True)
     leerroute: Mapped[str | None] = mapped_column(String(20), nullable=True)
     klantmanager: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the case owner (username)
+    # the team that works the case (engine/access/teams.py); set at the start, moved with a reason
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("access_teams.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[dict[str, Any]] = mapped_column(CompactJSON)  # zlib-compressed JSON (state_column.py)
@@ -144,6 +147,7 @@ class Case(Base):
         Index("ix_cases_gemeente_bsn", "gemeente", "bsn"),
         Index("ix_cases_gemeente_naam", "gemeente", "naam"),
         Index("ix_cases_gemeente_klantmanager", "gemeente", "klantmanager"),
+        Index("ix_cases_gemeente_team", "gemeente", "team_id"),
     )
 
 

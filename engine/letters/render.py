@@ -21,10 +21,12 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
+from engine.access import limits
+from engine.access.limits import LetterLimit
 from engine.letters import rules
 from engine.letters.composing import CachedDocxTemplate, composed_template
 from engine.letters.derive import as_amount, case_variables, derive, pip_refusals
-from engine.letters.formatting import as_date, letter_environment
+from engine.letters.formatting import as_date, letter_environment, render_budget
 from engine.letters.templates import BEZWAARCLAUSULE, LetterSpec, TemplateStore
 from engine.letters.languages import NO_SUMMARY
 from engine.running.handlers import HandlerError
@@ -71,6 +73,10 @@ def render_letter(
         "kenmerk": kenmerk,
         "gemeente": huisstijl,
     }
+    try:
+        limits.check_letter_values({**values, **derived})
+    except LetterLimit as exc:
+        raise HandlerError(f"Brief {template}: {exc}") from None
     parts = {"huisstijl": huisstijl_sha}
     taal = str(values.get("taal") or "nl").lower()
 
@@ -95,6 +101,8 @@ def render_letter(
     out = io.BytesIO()
     tpl.save(out)
     docx = out.getvalue()
+    if len(docx) > limits.LETTER_MAX_OUTPUT * 2:
+        raise HandlerError(f"Brief {template}: de brief wordt te groot (hoogstens {limits.LETTER_MAX_OUTPUT * 2} bytes)")
     refuse_leftovers(template, docx)
     snapshot = json_safe({**values, **derived, "dagtekening": dagtekening, "kenmerk": kenmerk})
     if "bezwaar_uiterlijk" in context:
@@ -177,7 +185,10 @@ def _has_clause_placeholder(sha: str, content: bytes) -> bool:
 
 def _render(template: str, tpl: DocxTemplate, context: dict[str, Any]) -> None:
     try:
-        tpl.render(context, jinja_env=letter_environment())
+        with render_budget():
+            tpl.render(context, jinja_env=letter_environment())
+    except LetterLimit as exc:
+        raise HandlerError(f"Brief {template}: {exc}") from None
     except SecurityError as exc:
         raise HandlerError(f"Brief {template}: sjabloon doet iets wat niet mag ({exc})") from None
     except TemplateError as exc:

@@ -26,6 +26,7 @@ from engine.bpmn.scripting import DecisionRegistry, RegieScriptEngine
 from engine.bpmn.serialization import load_state, restore_spec, spec_is_shareable
 from engine.bpmn.tasktree import current_variables, is_user_task, task_by_id
 from engine.bpmn.workflow_cache import WorkflowCache
+from engine.access.teams import team_for_start
 from engine.clock import Clock, install_spiff_clock, use_clock
 from engine.db.models import (
     AuditEntry,
@@ -225,8 +226,10 @@ class RegieEngine:
 
     # -- cases ----------------------------------------------------------------------------
     def start_case(self, *, session: Session, process_id: str, gemeente: str, data: Mapping[str, Any],
-                   actor: str, business_key: str | None = None, definition_id: str | None = None) -> Case:
-        """Start a new case of the latest version of `process_id` for `gemeente`."""
+                   actor: str, business_key: str | None = None, definition_id: str | None = None,
+                   team_id: int | None = None) -> Case:
+        """Start a new case of the latest version of `process_id` for `gemeente`, worked by team
+        `team_id` (one that serves the gemeente) or the gemeente's default team."""
         tenant = session.get(Gemeente, gemeente)
         if tenant is None:
             raise Invalid("Onbekende gemeente", field_errors={"gemeente": "Deze gemeente bestaat niet"})
@@ -239,6 +242,7 @@ class RegieEngine:
             raise NotFound(f"Process {process_id!r} is not deployed")
         _check_start_data(data)
         now = self.now(session)
+        team = team_for_start(session, gemeente, team_id, now=now)
         spec, subs = self._spec_objects(session, definition.id)
         workflow = BpmnWorkflow(spec, subs, script_engine=self._script_engine(session, gemeente))
         workflow.data.update(data)
@@ -247,12 +251,12 @@ class RegieEngine:
         case = Case(
             id=str(uuid.uuid4()), case_number=next_case_number(session, now.year), gemeente=gemeente,
             definition_id=definition.id, business_key=business_key, state={}, state_format=1,
-            created_at=now, updated_at=now, status="active",
+            created_at=now, updated_at=now, status="active", team_id=team.id,
         )
         session.add(case)
         session.flush()
         audit.record(session=session, actor=actor, action="start", at=now, case=case,
-                     detail={"definition": definition.id, "data": audit.redact(data)})
+                     detail={"definition": definition.id, "team": team.id, "data": audit.redact(data)})
         return self.finish(self.open_runner(session, case, workflow, actor, now))
 
     def get_case(self, *, session: Session, case_id: str, gemeente: str | None = None) -> Case:

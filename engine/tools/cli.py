@@ -426,6 +426,9 @@ def _mount_optional() -> None:
     from engine.forecast.cli import register as register_monitoring
 
     register_monitoring(app)
+    from engine.access.team_cli import register as register_teams
+
+    register_teams(app)
 
 
 def main() -> None:

@@ -42,6 +42,10 @@ DEMO_USERS = [
 DEMO_PARTNER = ("partner", "VluchtelingenWerk")
 """The demo partner account and the organisation it acts for (linked inburgeraars only)."""
 DEMO_PARTNER_LINKS = 5
+DEMO_TEAMS = (("Team Noord", ["consulent1", "teamleider"]), ("Team Zuid", ["consulent2", "teamleider"]))
+"""The demo gemeente's two teams (the first is its default team) and who is in each; the
+teamleider leads both. Every other inburgeraar goes to Team Zuid, so consulent1 and consulent2
+each see only their own team's half."""
 """How many demo inburgeraars are linked to the partner for maatschappelijke begeleiding."""
 PERSONAS = [
     ("Amina", "Yusuf"), ("Yonas", "Tesfaye"), ("Maria", "Santos"), ("Olena", "Kovalenko"), ("Ahmad", "Haddad"),
@@ -152,6 +156,58 @@ def _ensure_accounts(session) -> None:
             from engine.access.tenancy import add_membership
 
             add_membership(session, user=exists, gemeente=DEMO_GEMEENTE, organisation=DEMO_PARTNER[1])
+    _ensure_teams(session)
+
+
+def _ensure_teams(session) -> list[int]:
+    """Make the demo gemeente's teams (the default team becomes Team Noord) and put people in them."""
+    from engine.access.models import Team, TeamMember
+    from engine.access.tenancy import default_team
+
+    now = datetime.now(timezone.utc)
+    ids = []
+    for i, (name, members) in enumerate(DEMO_TEAMS):
+        if i == 0:
+            team = default_team(session, DEMO_GEMEENTE, now=now)
+            team.name = name
+        else:
+            team = session.execute(select(Team).where(Team.gemeente == DEMO_GEMEENTE, Team.name == name)
+                                   ).scalar_one_or_none()
+            if team is None:
+                from engine.access.teams import create_team
+
+                team = create_team(session, actor="demo", gemeente=DEMO_GEMEENTE, name=name, gemeenten=[],
+                                   manageable=[DEMO_GEMEENTE], now=now)
+        session.flush()
+        ids.append(team.id)
+        for username in members:
+            user = session.execute(select(User).where(User.username == username)).scalar_one()
+            row = session.get(TeamMember, (team.id, user.id))
+            if row is None:
+                session.add(TeamMember(team_id=team.id, user_id=user.id, leads=username == "teamleider"))
+            else:
+                row.leads = username == "teamleider"
+    wanted = {(team_id, username) for team_id, (_, members) in zip(ids, DEMO_TEAMS) for username in members}
+    for team_id in ids:
+        for row in session.execute(select(TeamMember).where(TeamMember.team_id == team_id)).scalars().all():
+            user = session.get(User, row.user_id)
+            if user.username.startswith("consulent") and (team_id, user.username) not in wanted:
+                session.delete(row)  # consulent2 started in the default team; the demo puts them in Zuid
+    session.flush()
+    return ids
+
+
+def _split_teams(rt, personas, today: datetime) -> None:
+    """Give every other inburgeraar to the second demo team, as its teamleider would (audited)."""
+    from engine.access.teams import move_case
+
+    with rt.session_factory.begin() as session:
+        second = _ensure_teams(session)[1]
+        lead = session.execute(select(User).where(User.username == "teamleider")).scalar_one()
+        for persona in personas:
+            if persona.case_id and persona.number % 2 == 1:
+                move_case(session, engine=rt.engine, case_id=persona.case_id, actor=lead, team_id=second,
+                          reason="Verdeling over de teams (demo)", now=today)
 
 
 def _link_partner(rt, personas, today: datetime) -> None:
@@ -219,6 +275,7 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
             heapq.heappush(queue, _Turn(next_at, turn.persona.number, turn.persona))
     rt.engine.fire_due_timers(session_factory=rt.session_factory, until=today)
     made = sum(1 for p in personas if p.case_id)
+    _split_teams(rt, personas, today)
     _link_partner(rt, personas, today)
     say(f"Demo geladen: {made} inburgeraars, klok op {today:%Y-%m-%d}. Inloggen: consulent1 / {DEMO_PASSWORD}")
     for persona in personas:

@@ -20,6 +20,7 @@ from typing import Callable
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from engine.access.tenancy import default_team, join_default
 from engine.casefile.inbox import InboxQuery, group_tasks_stmt, list_inbox
 from engine.db import all_models  # noqa: F401 - every table in Base.metadata
 from engine.db.base import Base
@@ -57,7 +58,13 @@ def fill(session: Session, n_cases: int, *, seed: int = 7) -> None:
                                   deployment_id="bench", spec={}, extras={}, created_at=NOW))
     session.add(User(username="consulent0", display_name="Consulent 0", gemeente=GEMEENTE, password_hash="x",
                      roles=["consulent"], groups=[GROUP], active=True, failed_logins=0))
+    session.add(User(username="teamleider", display_name="Teamleider", gemeente=GEMEENTE, password_hash="x",
+                     roles=["teamleider"], groups=[GROUP], active=True, failed_logins=0))
     session.flush()
+    # every case in its gemeente's default team, both people in the bench gemeente's
+    for user in session.query(User).all():
+        join_default(session, user, now=NOW)
+    teams = {code: default_team(session, code, now=NOW).id for code in (GEMEENTE, "andere")}
     for start in range(0, n_cases, BATCH):
         cases, tasks, candidates = [], [], []
         for i in range(start, min(start + BATCH, n_cases)):
@@ -69,6 +76,7 @@ def fill(session: Session, n_cases: int, *, seed: int = 7) -> None:
             assignee = f"consulent{rnd.randrange(CONSULENTEN)}" if rnd.random() < 0.3 else None
             cases.append(dict(id=case_id, case_number=f"INB-2026-{i:07d}", gemeente=gemeente, definition_id="bench:1",
                               bsn=f"{100000000 + i}", naam=f"Inburgeraar {i}", status="active", state={},
+                              team_id=teams[gemeente],
                               state_format=1, version=1, created_at=NOW, updated_at=NOW))
             tasks.append(dict(id=task_id, case_id=case_id, gemeente=gemeente, element_id="Task_Intake",
                               name="Brede intake voeren", process_id="bench", assignee=assignee,
@@ -115,8 +123,7 @@ def run_benchmark(n_cases: int, *, page_timer: PageTimer | None = None, workdir:
             session.execute(text("ANALYZE"))
             user = session.query(User).filter_by(username="consulent0").one()
             first_group_page = group_tasks_stmt(gemeente=GEMEENTE, group=GROUP)
-            # A detached stand-in: the team view only reads the user's gemeente and roles.
-            teamleider = User(username="teamleider", gemeente=GEMEENTE, roles=["teamleider"], groups=[GROUP])
+            teamleider = session.query(User).filter_by(username="teamleider").one()
             result = {
                 "n_cases": n_cases,
                 "fill_s": fill_s,

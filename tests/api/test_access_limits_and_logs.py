@@ -121,3 +121,20 @@ def test_no_bsn_in_any_log_line_of_a_scenario_run_and_a_fuzz_run(app, runtime):
     assert "SELECT" in text, "SQL was logged"
     leaked = sorted(b for b in used if b in text)
     assert not leaked, f"BSNs in the logs: {leaked[:5]}: " + next(line for line in capture.lines if leaked[0] in line)
+
+
+def test_a_letter_over_its_limit_becomes_an_incident_naming_the_letter_and_the_limit(login, case_ids):
+    from engine.access import limits
+
+    (case_id, task_id), _ = case_ids
+    anna = login("anna")
+    locatie = "Stadskantoor " + "x" * limits.LETTER_MAX_VALUE  # within the 10 000 of case data, over the letter's
+    data = {"intake_datum": "2026-03-10", "intake_tijd": "10:30", "intake_locatie": locatie,
+            "reageren_voor": "2026-03-09"}
+    completed = anna.api("POST", f"/api/tasks/{task_id}/complete", json={"data": data})
+    assert completed.status_code == 200, completed.text
+    dossier = anna.get(f"/api/cases/{case_id}").json()
+    [incident] = dossier["incidents"]
+    assert "uitnodiging_brede_intake" in incident["message"] and "intake_locatie" in incident["message"]
+    assert f"hoogstens {limits.LETTER_MAX_VALUE} tekens" in incident["message"] and locatie not in incident["message"]
+    assert anna.get(f"/api/cases/{case_id}/letters").json() == []
