@@ -161,6 +161,11 @@ class InboxTotals:
     current: int
     cap: int = COUNT_CAP
 
+    @property
+    def cap_label(self) -> str:
+        """The cap written the Dutch way (5.000)."""
+        return f"{self.cap:,}".replace(",", ".")
+
 
 @dataclass(frozen=True)
 class FilterOptions:
@@ -171,6 +176,12 @@ class FilterOptions:
     routes: list[tuple[str, str]]
     doelgroepen: list[tuple[str, str]]
     cohorts: list[tuple[int, str, date]]
+
+
+def check_query(*, session: Session, user: User, query: InboxQuery) -> None:
+    """Refuse a query with an unknown view, filter, sort or filter value (Invalid, per field) or a view not allowed."""
+    _check(query, user)
+    _check_choices(session, user, query)
 
 
 def list_inbox(*, session: Session, user: User, query: InboxQuery, now: datetime) -> InboxPage:
@@ -238,20 +249,22 @@ def filter_options(*, session: Session, user: User) -> FilterOptions:
     )
 
 
-_TASK_TYPES: dict[str, dict[str, str]] = {}   # process definition id -> {element id: task name}; definitions never change
+# (database, process definition id) -> {element id: task name}; a definition never changes once deployed.
+_TASK_TYPES: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def task_types(session: Session) -> dict[str, str]:
     """Every user task of the deployed process definitions: element id -> name (the newest version's name)."""
-    found: dict[str, str] = {}
+    database = session.get_bind().url.render_as_string(hide_password=True)
     ids = session.execute(select(ProcessDefinition.id).order_by(ProcessDefinition.version)).scalars().all()
-    missing = [i for i in ids if i not in _TASK_TYPES]
+    missing = [i for i in ids if (database, i) not in _TASK_TYPES]
     if missing:
         for definition_id, spec in session.execute(select(ProcessDefinition.id, ProcessDefinition.spec)
                                                    .where(ProcessDefinition.id.in_(missing))):
-            _TASK_TYPES[definition_id] = _user_tasks_of(spec)
+            _TASK_TYPES[(database, definition_id)] = _user_tasks_of(spec)
+    found: dict[str, str] = {}
     for definition_id in ids:
-        found.update(_TASK_TYPES[definition_id])
+        found.update(_TASK_TYPES[(database, definition_id)])
     return found
 
 
