@@ -217,7 +217,7 @@ def totals(*, session: Session, user: User, query: InboxQuery, now: datetime) ->
     may_team = "tasks.team" in grants_of(user).capabilities
 
     def count(**changes) -> int:
-        return _count(session, _view_stmts(session, user, replace(base, **changes), now)[0])
+        return _count(session, _view_stmts(session, user, replace(base, **changes), now, count=True)[0])
 
     counts = {"mine": count(view="mine", text="", bsn=""), "groups": count(view="groups", text="", bsn=""),
               "team": count(view="team", text="", bsn="") if may_team else None}
@@ -321,26 +321,36 @@ def group_tasks_stmt(*, gemeente: str, group: str, limit: int = PAGE_SIZE) -> Se
     )
 
 
-def _view_stmts(session: Session, user: User, query: InboxQuery, now: datetime) -> tuple[list[Select], object]:
-    """The statements whose union is the view (one per group for `groups` by due date), filters applied."""
-    if query.view == "groups" and query.sort == "due":
+def _view_stmts(session: Session, user: User, query: InboxQuery, now: datetime, *,
+                count: bool = False) -> tuple[list[Select], object]:
+    """The statements whose union is the view (one per group for `groups` by due date), filters applied.
+
+    With `count`, each statement selects only the task id and joins the task and case rows only
+    when a filter or the person's scope needs them, so a count is an index-only scan where it can be.
+    """
+    scoped = grants_of(user).case_scope != "team"  # need-to-know: a partner sees only linked inburgeraars
+    with_case = not count or scoped or query.view == "search" or _narrows_case(query)
+    with_task = with_case or query.task != "" or query.filter == "followup"
+    if query.view == "groups" and (query.sort == "due" or count):
         # One index scan per group offered (and by name): merged, so several groups stay flat too.
         due_col = TaskCandidate.due_at
-        stmts = _groups_branches(session, user)
+        stmts = _groups_branches(session, user, count=count, with_task=with_task, with_case=with_case)
     elif query.view == "groups":
         # Other sorts walk the task rows in that order (an index each) and check the offer.
         due_col = UserTask.due_at
         stmts = [_groups_by_task(session, user)]
     else:
         due_col = UserTask.due_at
-        stmt = select(UserTask, *ROW_CASE_COLUMNS).join(Case, Case.id == UserTask.case_id).where(
-            UserTask.gemeente == user.gemeente)
+        stmt = select(UserTask.id) if count else select(UserTask, *ROW_CASE_COLUMNS)
+        if with_case:
+            stmt = stmt.join(Case, Case.id == UserTask.case_id)
+        stmt = stmt.where(UserTask.gemeente == user.gemeente)
         if query.view == "mine":
             stmt = stmt.where(UserTask.assignee == user.username)
         elif query.view == "search":
             stmt = stmt.where(Case.gemeente == user.gemeente, _case_match(query))
         stmts = [stmt]
-    if grants_of(user).case_scope != "team":  # need-to-know: a partner sees only linked inburgeraars
+    if scoped:
         stmts = [s.where(case_filter(session, user)) for s in stmts]
     if query.filter == "overdue":
         stmts = [stmt.where(due_col < now) for stmt in stmts]
@@ -352,6 +362,11 @@ def _view_stmts(session: Session, user: User, query: InboxQuery, now: datetime) 
     if narrowing:
         stmts = [stmt.where(*narrowing) for stmt in stmts]
     return stmts, due_col
+
+
+def _narrows_case(query: InboxQuery) -> bool:
+    """Tell whether a filter reads the case row (klantmanager, route, doelgroep, cohort)."""
+    return bool(query.klantmanager or query.route or query.doelgroep or query.cohort)
 
 
 def _narrowing(query: InboxQuery) -> list:
@@ -373,13 +388,14 @@ def _narrowing(query: InboxQuery) -> list:
 
 def _count(session: Session, stmts: list[Select]) -> int:
     """Count the distinct tasks of the union of `stmts`, stopping after COUNT_CAP + 1."""
-    ids = [stmt.with_only_columns(UserTask.id).order_by(None) for stmt in stmts]
+    ids = [stmt.order_by(None) for stmt in stmts]
     if not ids:
         return 0
     if len(ids) == 1:
         rows = ids[0].limit(COUNT_CAP + 1).subquery()
     else:
-        rows = union(*[part.limit(COUNT_CAP + 1) for part in ids]).subquery()
+        parts = [part.limit(COUNT_CAP + 1).subquery() for part in ids]
+        rows = union(*[select(part.c[0]) for part in parts]).subquery()
     capped = select(rows.c[0]).limit(COUNT_CAP + 1).subquery()
     return session.execute(select(func.count()).select_from(capped)).scalar_one()
 
@@ -435,14 +451,25 @@ def _case_match(query: InboxQuery):
     return or_(Case.case_number == text.upper(), Case.naam.ilike(f"%{escaped}%", escape="\\"))
 
 
-def _groups_branches(session: Session, user: User) -> list[Select]:
-    """Unassigned tasks offered to each of my groups, and to me by name when there are any: one query each."""
-    base = (
-        select(UserTask, *ROW_CASE_COLUMNS, TaskCandidate.due_at.label("offer_due"))
-        .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
-        .join(Case, Case.id == UserTask.case_id)
-        .where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.assigned.is_(False))
-    )
+def _groups_branches(session: Session, user: User, *, count: bool = False, with_task: bool = True,
+                     with_case: bool = True) -> list[Select]:
+    """Unassigned tasks offered to each of my groups, and to me by name when there are any: one query each.
+
+    With `count` they select the task id only, joining the task and case rows only when asked.
+    """
+    if count:
+        base = select(TaskCandidate.task_id)
+        if with_task:
+            base = base.join(UserTask, UserTask.id == TaskCandidate.task_id)
+        if with_case:
+            base = base.join(Case, Case.id == UserTask.case_id)
+    else:
+        base = (
+            select(UserTask, *ROW_CASE_COLUMNS, TaskCandidate.due_at.label("offer_due"))
+            .join(TaskCandidate, TaskCandidate.task_id == UserTask.id)
+            .join(Case, Case.id == UserTask.case_id)
+        )
+    base = base.where(TaskCandidate.gemeente == user.gemeente, TaskCandidate.assigned.is_(False))
     branches = [base.where(TaskCandidate.kind == "group", TaskCandidate.name == group)
                 for group in dict.fromkeys(user.groups or [])]
     by_name = (

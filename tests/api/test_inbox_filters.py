@@ -251,3 +251,16 @@ def test_the_query_in_a_url_never_carries_a_bsn_or_search_text():
     assert query.params(page=2, sort="priority") == {"view": "mine", "route": "B1", "cohort": "3", "page": "2",
                                                      "sort": "priority"}
     assert InboxQuery().params() == {"view": "mine"}
+
+
+def test_a_member_of_several_groups_counts_each_task_once(session):
+    consulent = session.query(User).filter_by(username="consulent0").one()
+    consulent.groups = ["consulent", "handhaving"]
+    task = session.scalars(select(UserTask).where(UserTask.gemeente == GEMEENTE, UserTask.assignee.is_(None))
+                           .order_by(UserTask.id).limit(1)).one()
+    session.add(TaskCandidate(task_id=task.id, kind="group", name="handhaving", gemeente=GEMEENTE,
+                              due_at=task.due_at, assigned=False))
+    session.flush()
+    counted = totals(session=session, user=consulent, query=InboxQuery(view="groups"), now=NOW)
+    assert counted.groups == len(_listed(session, consulent, view="groups")) == len(
+        _expected(session, consulent, view="groups"))
