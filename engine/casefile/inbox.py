@@ -44,7 +44,7 @@ VIEWS = ("mine", "groups", "team", "search")
 FILTERS = ("", "overdue", "week", "followup")
 SORTS = ("due", "priority", "legal", "created", "name")
 NONE = "-"            # klantmanager or route filter value: cases that have none yet
-COUNT_CAP = 5_000     # totals count at most this many rows (then "meer dan 5.000")
+COUNT_CAP = 1_000     # totals count at most this many rows (then "meer dan 1.000"): a page's cost stays bounded
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 # camunda:priority is a number (Camunda's default 50, higher is more urgent); people read a word.
 PRIORITY_HIGH, PRIORITY_LOW = 70, 30
@@ -331,14 +331,14 @@ def _view_stmts(session: Session, user: User, query: InboxQuery, now: datetime, 
     scoped = grants_of(user).case_scope != "team"  # need-to-know: a partner sees only linked inburgeraars
     with_case = not count or scoped or query.view == "search" or _narrows_case(query)
     with_task = with_case or query.task != "" or query.filter == "followup"
-    if query.view == "groups" and (query.sort == "due" or count):
+    if query.view == "groups" and (query.sort == "due" or count) and query.filter != "followup":
         # One index scan per group offered (and by name): merged, so several groups stay flat too.
         due_col = TaskCandidate.due_at
         stmts = _groups_branches(session, user, count=count, with_task=with_task, with_case=with_case)
     elif query.view == "groups":
-        # Other sorts walk the task rows in that order (an index each) and check the offer.
+        # Other sorts, and the follow-up filter (its own index), walk the task rows and check the offer.
         due_col = UserTask.due_at
-        stmts = [_groups_by_task(session, user)]
+        stmts = [_groups_by_task(session, user, count=count, with_case=with_case)]
     else:
         due_col = UserTask.due_at
         stmt = select(UserTask.id) if count else select(UserTask, *ROW_CASE_COLUMNS)
@@ -530,8 +530,8 @@ def _groups_select(session: Session, user: User) -> Select:
     )
 
 
-def _groups_by_task(session: Session, user: User) -> Select:
-    """Unassigned tasks offered to my groups or to me by name, read from the task rows."""
+def _groups_by_task(session: Session, user: User, *, count: bool = False, with_case: bool = True) -> Select:
+    """Unassigned tasks offered to my groups or to me by name, read from the task rows (ids only with `count`)."""
     offered = (
         select(TaskCandidate.task_id)
         .where(TaskCandidate.task_id == UserTask.id, or_(
@@ -539,11 +539,10 @@ def _groups_by_task(session: Session, user: User) -> Select:
             and_(TaskCandidate.kind == "user", TaskCandidate.name == user.username)))
         .exists()
     )
-    return (
-        select(UserTask, *ROW_CASE_COLUMNS)
-        .join(Case, Case.id == UserTask.case_id)
-        .where(UserTask.gemeente == user.gemeente, UserTask.assignee.is_(None), offered)
-    )
+    stmt = select(UserTask.id) if count else select(UserTask, *ROW_CASE_COLUMNS)
+    if with_case or not count:
+        stmt = stmt.join(Case, Case.id == UserTask.case_id)
+    return stmt.where(UserTask.gemeente == user.gemeente, UserTask.assignee.is_(None), offered)
 
 
 def _due_sorted(session: Session, stmt: Select, due_col, offset: int, limit: int) -> list:

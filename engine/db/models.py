@@ -178,8 +178,9 @@ class UserTask(Base):
         Index("ix_user_tasks_gemeente_legal", "gemeente", "legal_deadline"),
         Index("ix_user_tasks_gemeente_assignee_created", "gemeente", "assignee", "created_at"),
         Index("ix_user_tasks_gemeente_created", "gemeente", "created_at"),
-        # The inbox's task-type filter by due date.
+        # The inbox's task-type filter by due date, and its "follow-up date reached" filter and count.
         Index("ix_user_tasks_gemeente_element_due", "gemeente", "element_id", "due_at"),
+        Index("ix_user_tasks_gemeente_follow_up", "gemeente", "follow_up_at"),
     )
 
 
