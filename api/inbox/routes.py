@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import permissions
@@ -15,7 +16,7 @@ from api.tasks import services as task_services
 from api.templating import render
 from engine.casefile import inbox
 from engine.db.models import User
-from engine.errors import AppError
+from engine.errors import AppError, Invalid
 
 router = APIRouter()
 
@@ -27,15 +28,26 @@ VIEW_TITLES = {
 }
 SORT_LABELS = {
     "due": "Deadline",
+    "priority": "Prioriteit",
     "legal": "Wettelijke termijn",
     "created": "Nieuwste eerst",
     "name": "Naam inburgeraar",
 }
 
 
+FILTER_LABELS = {"": "Alle", "overdue": "Te laat", "week": "Deze week", "followup": "Opvolgen"}
+
+
+def _link(query: inbox.InboxQuery, **changes) -> str:
+    """The inbox URL of `query` with `changes` (filters only: never a BSN or search text)."""
+    params = query.params(**changes)
+    return "/?" + urlencode(params) if params else "/"
+
+
 def _inbox(request: Request, session, user: User, now, query: inbox.InboxQuery, *, search_bsn: str = "",
            cases=None, errors=None, status_code: int = 200) -> Response:
     page = inbox_services.inbox_page(session=session, user=user, query=query, now=now)
+    options = inbox.filter_options(session=session, user=user)
     context = {
         "title": VIEW_TITLES[query.view],
         "user": user,
@@ -43,6 +55,13 @@ def _inbox(request: Request, session, user: User, now, query: inbox.InboxQuery, 
         "page": page,
         "query": query,
         "counts": inbox.summary(session=session, user=user, now=now),
+        "totals": inbox.totals(session=session, user=user, query=query, now=now),
+        "options": options,
+        "chosen": _chosen(query, options),
+        "route_names": dict(options.routes),
+        "doelgroep_names": dict(options.doelgroepen),
+        "link": lambda **changes: _link(query, **changes),
+        "filters": FILTER_LABELS,
         "sorts": SORT_LABELS,
         "is_teamleider": permissions.may(user, "tasks.assign"),
         "colleagues": task_services.colleagues(session=session, user=user) if permissions.may(user, "tasks.assign") else [],
@@ -51,6 +70,14 @@ def _inbox(request: Request, session, user: User, now, query: inbox.InboxQuery, 
         "errors": errors or {},
     }
     return render(request, "inbox.html", context, status_code=status_code)
+
+
+def _chosen(query: inbox.InboxQuery, options: inbox.FilterOptions) -> list[tuple[str, str]]:
+    """The narrowing filters that are set, as (what, chosen value's label), for the page to say."""
+    labels = [("Taak", query.task, dict(options.tasks)), ("Klantmanager", query.klantmanager, dict(options.klantmanagers)),
+              ("Leerroute", query.route, dict(options.routes)), ("Doelgroep", query.doelgroep, dict(options.doelgroepen)),
+              ("Brugklas", query.cohort, {c[0]: c[1] for c in options.cohorts})]
+    return [(what, names.get(value, str(value))) for what, value, names in labels if value]
 
 
 @router.get("/")
@@ -63,10 +90,24 @@ def inbox_page(
     filter: str = "",
     sort: str = "due",
     page: int = 1,
+    task: Annotated[str, Query(max_length=100)] = "",
+    klantmanager: Annotated[str, Query(max_length=100)] = "",
+    route: Annotated[str, Query(max_length=20)] = "",
+    doelgroep: Annotated[str, Query(max_length=40)] = "",
+    cohort: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
-    """Show the inbox: my tasks, my groups' tasks or the team's, sorted and filtered."""
-    query = inbox.InboxQuery(view=view if view in VIEW_TITLES and view != "search" else "mine",
-                             filter=filter, sort=sort, page=page)
+    """Show the inbox: my tasks, my groups' tasks or the team's, sorted and filtered (filters in the URL)."""
+    view = view if view in VIEW_TITLES and view != "search" else "mine"
+    errors = {} if not cohort or cohort.isdigit() else {"cohort": "Deze brugklasgroep bestaat niet."}
+    query = inbox.InboxQuery(view=view, filter=filter, sort=sort, page=page, task=task, klantmanager=klantmanager,
+                             route=route, doelgroep=doelgroep, cohort=int(cohort) if cohort.isdigit() else None)
+    if not errors:
+        try:
+            inbox.check_query(session=session, user=user, query=query)
+        except Invalid as exc:
+            errors = exc.field_errors or {"filter": exc.message}
+    if errors:
+        return _inbox(request, session, user, now, inbox.InboxQuery(view=view), errors=errors, status_code=422)
     return _inbox(request, session, user, now, query)
 
 

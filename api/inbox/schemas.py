@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -25,15 +25,39 @@ class InboxRowOut(Schema):
     overdue: bool
     due_this_week: bool
     legal_overdue: bool
+    element_id: str
+    priority: int
+    priority_label: str
+    follow_up_at: datetime | None
+    follow_up_reached: bool
+    klantmanager: str | None
+    klantmanager_name: str | None
+    leerroute: str | None
+    doelgroep: str | None
+    cohort_name: str | None
+    cohort_start: date | None
+
+
+class InboxTotalsOut(Schema):
+    """Open tasks per view with the same task and case filters; a count above `cap` means "more than cap"."""
+
+    mine: int
+    groups: int
+    team: int | None
+    overdue: int
+    followup: int
+    current: int
+    cap: int
 
 
 class InboxOut(Schema):
-    """One page of the inbox."""
+    """One page of the inbox (totals only when asked with totals=true)."""
 
     view: str
     page: int
     has_next: bool
     rows: list[InboxRowOut]
+    totals: InboxTotalsOut | None = None
 
 
 class SearchIn(BaseModel):

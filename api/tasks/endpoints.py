@@ -10,7 +10,7 @@ from api.auth import permissions
 from api.cases.schemas import CaseOut
 from api.deps import CurrentUser, Now, Runtime, SessionDep
 from api.inbox import services as inbox_services
-from api.inbox.schemas import InboxOut, SearchIn
+from api.inbox.schemas import InboxOut, InboxTotalsOut, SearchIn
 from api.schemas import OkOut, UserOut
 from api.tasks import services as task_services
 from api.tasks.schemas import (
@@ -23,13 +23,15 @@ from api.tasks.schemas import (
     TaskOut,
 )
 from engine.access import roles
+from engine.casefile import inbox
 from engine.casefile.inbox import InboxQuery
 
 router = APIRouter(tags=["taken"])
 
 
-def _inbox_out(page) -> InboxOut:
-    return InboxOut(view=page.query.view, page=page.query.page, has_next=page.has_next, rows=page.rows)
+def _inbox_out(page, totals=None) -> InboxOut:
+    return InboxOut(view=page.query.view, page=page.query.page, has_next=page.has_next, rows=page.rows,
+                    totals=InboxTotalsOut.model_validate(totals) if totals else None)
 
 
 @router.get("/me", response_model=UserOut)
@@ -46,15 +48,24 @@ def list_tasks(
     user: CurrentUser,
     now: Now,
     view: Literal["mine", "groups", "team"] = "mine",
-    filter: Literal["", "overdue", "week"] = "",
-    sort: Literal["due", "legal", "created", "name"] = "due",
+    filter: Literal["", "overdue", "week", "followup"] = "",
+    sort: Literal["due", "priority", "legal", "created", "name"] = "due",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     q: Annotated[str, Query(max_length=200)] = "",
+    task: Annotated[str, Query(max_length=100, description="task type: a diagram element id")] = "",
+    klantmanager: Annotated[str, Query(max_length=100, description="the case owner's username, or - for none")] = "",
+    route: Annotated[str, Query(max_length=20, description="B1, onderwijs, Z, or - for none yet")] = "",
+    doelgroep: Annotated[str, Query(max_length=40)] = "",
+    cohort: Annotated[int | None, Query(ge=1, le=2_147_483_647, description="a brugklas cohort id")] = None,
+    totals: bool = False,
 ) -> InboxOut:
-    """List open tasks: mine, my groups' unassigned ones, or the team's (teamleider)."""
+    """List open tasks: mine, my groups' unassigned ones, or the team's (teamleider), filtered; with counts on request."""
     permissions.refuse_bsn_in_url(q)
-    query = InboxQuery(view="search" if q else view, filter=filter, sort=sort, page=page, text=q)
-    return _inbox_out(inbox_services.inbox_page(session=session, user=user, query=query, now=now))
+    query = InboxQuery(view="search" if q else view, filter=filter, sort=sort, page=page, text=q, task=task,
+                       klantmanager=klantmanager, route=route, doelgroep=doelgroep, cohort=cohort)
+    page_ = inbox_services.inbox_page(session=session, user=user, query=query, now=now)
+    counted = inbox.totals(session=session, user=user, query=query, now=now) if totals else None
+    return _inbox_out(page_, counted)
 
 
 @router.post("/tasks/search", response_model=InboxOut)

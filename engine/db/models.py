@@ -182,7 +182,16 @@ class UserTask(Base):
         Index("ix_user_tasks_gemeente_legal", "gemeente", "legal_deadline"),
         Index("ix_user_tasks_gemeente_assignee_created", "gemeente", "assignee", "created_at"),
         Index("ix_user_tasks_gemeente_created", "gemeente", "created_at"),
+        # The inbox's task-type filter by due date, and its "follow-up date reached" filter and count.
+        Index("ix_user_tasks_gemeente_element_due", "gemeente", "element_id", "due_at"),
+        Index("ix_user_tasks_gemeente_follow_up", "gemeente", "follow_up_at"),
     )
+
+
+# The inbox's priority sort: most urgent first, then by due date (a descending key, so an index scan serves it).
+Index("ix_user_tasks_gemeente_assignee_priority", UserTask.gemeente, UserTask.assignee, UserTask.priority.desc(),
+      UserTask.due_at)
+Index("ix_user_tasks_gemeente_priority", UserTask.gemeente, UserTask.priority.desc(), UserTask.due_at)
 
 
 class TaskCandidate(Base):
