@@ -96,6 +96,9 @@ def build_templates() -> Jinja2Templates:
     env.filters.update(datum=datum, datumtijd=datumtijd, iso_date=iso_date, action_label=action_label)
     env.globals.update(days_left=days_left, CSRF_FIELD=CSRF_FIELD, may=roles.may)
     env.filters["groepnaam"] = roles.group_name
+    from engine.partners.hours import format_hours
+
+    env.filters["uren"] = format_hours
     return templates
 
 
