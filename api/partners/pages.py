@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -18,6 +20,11 @@ router = APIRouter()
 
 def _form(posted) -> dict[str, str]:
     return {key: str(value) for key, value in posted.items() if isinstance(value, str)}
+
+
+def _echo(form: dict[str, str]) -> dict[str, str]:
+    """What a refused form shows again: never a nine-digit number (a BSN) someone typed."""
+    return {key: re.sub(r"(?<!\d)\d{9}(?!\d)", "", value) for key, value in form.items()}
 
 
 @router.get("/partner")
@@ -50,7 +57,7 @@ def register_hours(case_id: str, request: Request, session: SessionDep, runtime:
     try:
         done = services.register(session=session, runtime=runtime, user=user, case_id=case_id, form=form, now=now)
     except Invalid as exc:
-        return _person(request, session, runtime, user, now, case_id, errors=exc.field_errors, values=form,
+        return _person(request, session, runtime, user, now, case_id, errors=exc.field_errors, values=_echo(form),
                        status_code=422, open_form="uren")
     module = MODULES[done.row.module].label
     flash(request, f"{module}: {done.row.uren} uur in {week_label(done.row.week)} is opgeslagen. "
@@ -66,7 +73,7 @@ def send_signal(case_id: str, request: Request, session: SessionDep, runtime: Ru
     try:
         row = services.signal(session=session, runtime=runtime, user=user, case_id=case_id, form=form, now=now)
     except Invalid as exc:
-        return _person(request, session, runtime, user, now, case_id, errors=exc.field_errors, values=form,
+        return _person(request, session, runtime, user, now, case_id, errors=exc.field_errors, values=_echo(form),
                        status_code=422, open_form="signaal")
     flash(request, f"Het signaal ({CATEGORIES[row.categorie].lower()}) is verstuurd naar de klantmanager.")
     return RedirectResponse(f"/partner/{case_id}", status_code=303)
