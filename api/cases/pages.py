@@ -37,7 +37,8 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
         "note_error": None,
     }
     context["owner"], context["owner_choices"] = case_services.owner_view(session=session, user=user, case=found.case)
-    context["partners"] = partner_services.case_section(session=session, user=user, case=found.case)
+    context["partners"] = partner_services.case_section(session=session, user=user, case=found.case,
+                                                       variables=found.variables)
     return render(request, "case.html", context)
 
 

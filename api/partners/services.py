@@ -77,11 +77,11 @@ def signal(*, session: Session, runtime, user: User, case_id: str, form: dict[st
                                 actor=user.username, signal=checked, now=now)
 
 
-def case_section(*, session: Session, user: User, case: Case) -> dict[str, Any] | None:
+def case_section(*, session: Session, user: User, case: Case, variables: dict[str, Any]) -> dict[str, Any] | None:
     """What partners registered for this case, for the klantmanager's case page (None: not for this user)."""
     if not roles.may(user, CASE):
         return None
-    found = hours.totals(session, case.id)
+    found = hours.totals(session, case.id, variables=variables)
     rows = hours.registrations(session, case.id)
     sent = signals.signals_of(session, case.id)
     stand = duo_uren.latest(session, case.id)

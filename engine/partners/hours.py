@@ -243,8 +243,10 @@ class Totals:
         return round(self.sessies_aanwezig * 100 / self.sessies_gepland) if self.sessies_gepland else None
 
 
-def totals(session: Session, case_id: str, organisation: str | None = None) -> Totals:
-    """Sum a case's registrations (of one organisation, when given) per total."""
+def totals(session: Session, case_id: str, organisation: str | None = None,
+           variables: dict[str, Any] | None = None) -> Totals:
+    """Sum a case's registrations (of one organisation, when given) per total; before a provider's
+    first registration the hours the case has now (`variables`, when given) are the base."""
     query = (select(PartnerUren.module, func.sum(PartnerUren.uren), func.sum(PartnerUren.sessies_gepland),
                     func.sum(PartnerUren.sessies_aanwezig))
              .where(PartnerUren.case_id == case_id).group_by(PartnerUren.module))
@@ -257,9 +259,13 @@ def totals(session: Session, case_id: str, organisation: str | None = None) -> T
         gepland += int(g or 0)
         aanwezig += int(a or 0)
     basis = session.get(PartnerUrenBasis, case_id) if organisation is None else None
-    return Totals(sums[CURSUS], sums[PARTICIPATIE],
-                  Decimal(str(basis.uren_cursus)) if basis else Decimal(0),
-                  Decimal(str(basis.uren_participatie)) if basis else Decimal(0), gepland, aanwezig)
+    if basis is not None:
+        base = (_decimal(basis.uren_cursus), _decimal(basis.uren_participatie))
+    elif organisation is None and variables is not None:
+        base = (_decimal(variables.get("uren_cursus")), _decimal(variables.get("uren_participatie")))
+    else:
+        base = (Decimal(0), Decimal(0))
+    return Totals(sums[CURSUS], sums[PARTICIPATIE], base[0], base[1], gepland, aanwezig)
 
 
 def _decimal(value: Any) -> Decimal:

@@ -89,7 +89,7 @@ def person(session: Session, *, engine, user, case: Case, organisation: str) -> 
         raise Forbidden("Deze inburgeraar is niet (meer) aan uw organisatie gekoppeld.")
     variables = need_to_know.allowed_variables(session, user, case, engine.case_variables(session=session, case=case))
     own_only = "uren_cursus" not in need_to_know.PURPOSES.get(link.purpose, frozenset())
-    found = hours.totals(session, case.id, organisation if own_only else None)
+    found = hours.totals(session, case.id, organisation if own_only else None, variables)
     p = Person(case, link, variables, found, own_only)
     p.thresholds = hours.thresholds(variables.get("leerroute"), variables.get("doelgroep"),
                                     p.uren_cursus, p.uren_participatie)
