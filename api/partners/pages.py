@@ -12,7 +12,7 @@ from api.partners import services
 from api.security import flash
 from api.templating import render
 from engine.errors import Invalid
-from engine.partners.hours import MODULES, week_label
+from engine.partners.hours import MODULES, format_hours, week_label
 from engine.partners.signals import CATEGORIES
 
 router = APIRouter()
@@ -60,8 +60,9 @@ def register_hours(case_id: str, request: Request, session: SessionDep, runtime:
         return _person(request, session, runtime, user, now, case_id, errors=exc.field_errors, values=_echo(form),
                        status_code=422, open_form="uren")
     module = MODULES[done.row.module].label
-    flash(request, f"{module}: {done.row.uren} uur in {week_label(done.row.week)} is opgeslagen. "
-                   f"Totaal lesuren nu {done.totals.uren_cursus}, participatie {done.totals.uren_participatie}.")
+    flash(request, f"{module}: {format_hours(done.row.uren)} uur in {week_label(done.row.week)} is opgeslagen. "
+                   f"Totaal lesuren nu {format_hours(done.totals.uren_cursus)}, "
+                   f"participatie {format_hours(done.totals.uren_participatie)}.")
     return RedirectResponse(f"/partner/{case_id}", status_code=303)
 
 

@@ -58,10 +58,16 @@ class Person:
     @property
     def offer(self) -> list[tuple[str, Any]]:
         """The agreed offer from the PIP and the start of the leerroute, as far as the purpose shows it."""
+        from engine.letters.formatting import datum
+        from engine.letters.languages import language_name
+        from engine.casefile.dossier import case_date
+
         v = self.variables
+        start = case_date(v.get("startdatum_leerroute")) if v.get("startdatum_leerroute") else None
         facts = [("Leerroute", self.route), ("Doelniveau taal", v.get("taalniveau")),
                  ("Lesuren per week", v.get("uren_per_week")), ("Taalaanbieder", v.get("taalaanbieder")),
-                 ("Start leerroute", v.get("startdatum_leerroute")), ("Taal", v.get("taal")),
+                 ("Start leerroute", datum(start) if start else None),
+                 ("Taal", language_name(v["taal"]) if v.get("taal") and v["taal"] != "nl" else None),
                  ("Tolk nodig", {True: "ja", False: "nee"}.get(v.get("tolk_nodig")))]
         return [(label, value) for label, value in facts if value not in (None, "")]
 
