@@ -229,3 +229,17 @@ def test_the_displayed_thresholds_are_the_diagrams():
     found = diagram_thresholds((PROJECT_ROOT / "processes" / "leerroute.bpmn").read_bytes())
     assert found["uren_cursus"] == {AFSCHALEN_MIN_UREN, Z_ROUTE_LESUREN}
     assert found["uren_participatie"] == {Z_ROUTE_PARTICIPATIE_UREN}
+
+
+def test_the_demo_taalaanbieder_has_linked_people_with_hours(klantreis, login):
+    from engine.partners.demo import DEMO_TAALAANBIEDER, load_partner_demo
+
+    cases = [start_leerroute(klantreis, naam=naam) for naam in ("Amina Yusuf", "Dawit Tesfay")]
+    with klantreis.session_factory.begin() as session:  # the demo plays its cases from weeks ago
+        for case_id in cases:
+            session.get(Case, case_id).created_at = NOW - timedelta(weeks=6)
+    made = load_partner_demo(klantreis, cases, NOW, gemeente="demo", password="geheim-wachtwoord-1", linked_by="tess")
+    assert made == 2 * 4 * 2
+    home = login(DEMO_TAALAANBIEDER[0]).get("/partner")
+    assert "Amina Yusuf" in home.text and "Dawit Tesfay" in home.text
+    assert "Uren tot nu toe" in home.text and "40 lesuren" in home.text   # 4 weeks of 8 + 2
