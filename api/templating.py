@@ -19,6 +19,9 @@ LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
 ACTIONS = {
+    "partner_uren": "uren geregistreerd door partner",
+    "partner_signaal": "signaal van partner",
+    "duo_uren_opgevraagd": "uren bij DUO opgevraagd",
     "view": "bekeken",
     "start": "zaak gestart",
     "complete": "taak afgerond",
