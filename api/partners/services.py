@@ -85,7 +85,9 @@ def case_section(*, session: Session, user: User, case: Case, variables: dict[st
     rows = hours.registrations(session, case.id)
     sent = signals.signals_of(session, case.id)
     stand = duo_uren.latest(session, case.id)
-    if not rows and not sent and stand is None and found.basis_cursus == 0 and not _linked(session, case):
+    if not rows and not sent and stand is None and not _linked(session, case):
+        if not case.leerroute:  # a signal's or bezwaar's own case, or a klantreis before the PIP
+            return None
         return {"empty": True, "case": case}
     return {"empty": False, "case": case, "totals": found, "registrations": rows, "signals": sent,
             "categories": signals.CATEGORIES, "modules": hours.MODULES, "duo": stand,

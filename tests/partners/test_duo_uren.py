@@ -57,6 +57,16 @@ def test_the_case_shows_regie_and_duo_hours_and_the_difference(world):  # noqa: 
     assert "bekend tot 2026-03-01" in section
     assert number not in page, "the BSN only travels in DUO's URL"
     assert any(e["resource"] == "/personen/{bsn}/uren" and e["status"] == 200 for e in world.sim_log())
+    # the provider report counts the person among those that differ from DUO
+    with world.rt.session_factory.begin() as session:
+        from engine.access.models import PartnerLink
+        from engine.partners.report import provider_report
+
+        session.add(PartnerLink(case_id=case_id, gemeente="demo", organisation="Taalschool Noord", purpose="taalaanbieder",
+                                valid_from=date(2026, 2, 1), share_letters=False, created_by="anna", created_at=NOW))
+        session.flush()
+        [row] = [r for r in provider_report(session, gemeente="demo", month="2026-02") if r.organisation == "Taalschool Noord"]
+        assert (row.vergeleken_met_duo, row.verschil_met_duo, row.uren_cursus) == (1, 1, Decimal("52"))
 
 
 def test_no_hours_at_duo_is_said_not_hidden(world):  # noqa: F811
