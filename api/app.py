@@ -18,6 +18,7 @@ from api.auth import routes as auth_routes
 from api.cases import endpoints as case_endpoints
 from api.cases import pages as case_pages
 from api.cohorts import pages as cohort_pages
+from api.partners import pages as partner_pages
 from api.inbox import routes as inbox_routes
 from api.letters import pages as letter_pages
 from api.modeler import engine_rest
@@ -126,7 +127,7 @@ def create_app(runtime=None) -> FastAPI:
     for module in (task_endpoints, case_endpoints):
         app.include_router(module.router, prefix="/api")
     app.include_router(letter_pages.api_router, prefix="/api")
-    for module in (auth_routes, oidc_routes, inbox_routes, task_pages, case_pages, letter_pages, cohort_pages):
+    for module in (auth_routes, oidc_routes, inbox_routes, task_pages, case_pages, letter_pages, cohort_pages, partner_pages):
         app.include_router(module.router, include_in_schema=False)
     @app.get(DOCS_URL, include_in_schema=False)
     def api_docs():

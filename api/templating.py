@@ -19,6 +19,9 @@ LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
 ACTIONS = {
+    "partner_uren": "uren geregistreerd door partner",
+    "partner_signaal": "signaal van partner",
+    "duo_uren_opgevraagd": "uren bij DUO opgevraagd",
     "view": "bekeken",
     "start": "zaak gestart",
     "complete": "taak afgerond",
@@ -96,6 +99,9 @@ def build_templates() -> Jinja2Templates:
     env.filters.update(datum=datum, datumtijd=datumtijd, iso_date=iso_date, action_label=action_label)
     env.globals.update(days_left=days_left, CSRF_FIELD=CSRF_FIELD, may=roles.may)
     env.filters["groepnaam"] = roles.group_name
+    from engine.partners.hours import format_hours
+
+    env.filters["uren"] = format_hours
     return templates
 
 

@@ -11,6 +11,7 @@ from api.beheer.access import BeheerUser
 from api.cases import services as case_services
 from api.deps import FormDep, Now, Runtime, SessionDep, WebUser, safe_next
 from api.letters import services as letter_service
+from api.partners import services as partner_services
 from api.security import flash
 from api.templating import render
 from engine.errors import Conflict, Invalid, NotFound
@@ -37,6 +38,8 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
     }
     context["owner"], context["owner_choices"] = case_services.owner_view(session=session, user=user, case=found.case)
     context["team_choices"] = case_services.team_choices(session=session, user=user, case=found.case)
+    context["partners"] = partner_services.case_section(session=session, user=user, case=found.case,
+                                                       variables=found.variables)
     return render(request, "case.html", context)
 
 

@@ -112,6 +112,14 @@ ROUTE_RULES: dict[str, str] = {
     "POST /api/teams": "teams.manage",
     "PUT /api/teams/{team_id}/members/{username}": "teams.manage",
     "DELETE /api/teams/{team_id}/members/{username}": "teams.manage",
+    # the partner portal (api/partners): a partner's linked inburgeraars; the case section; the provider report
+    "GET /partner": "partners.portal",
+    "GET /partner/{case_id}": "partners.portal",
+    "POST /partner/{case_id}/uren": "partners.portal",
+    "POST /partner/{case_id}/signaal": "partners.portal",
+    "POST /zaken/{case_id}/duo-uren": "partners.case",
+    "GET /partners/rapportage": "partners.report",
+    "GET /partners/rapportage.csv": "partners.report",
     # beheer screens (api/beheer): the beheerder; the review queue for who reviews letters
     "/beheer/*": "beheer",
     "/api/beheer/*": "beheer",

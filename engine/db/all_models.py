@@ -14,3 +14,4 @@ from engine.coa import models as coa_models  # noqa: F401,E402  (COA klantprofie
 from engine.duo import models as duo_models  # noqa: F401,E402  (exchanges with DUO)
 from engine.access import models as access_models  # noqa: F401
 from engine.monitoring import models as monitoring_models  # noqa: F401
+from engine.partners import models as partner_models  # noqa: F401,E402  (partner portal)

@@ -277,6 +277,10 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
     made = sum(1 for p in personas if p.case_id)
     _split_teams(rt, personas, today)
     _link_partner(rt, personas, today)
+    from engine.partners.demo import load_partner_demo  # the partner portal: a taalaanbieder with hours
+
+    load_partner_demo(rt, [p.case_id for p in personas if p.case_id], today, gemeente=DEMO_GEMEENTE,
+                      password=DEMO_PASSWORD)
     say(f"Demo geladen: {made} inburgeraars, klok op {today:%Y-%m-%d}. Inloggen: consulent1 / {DEMO_PASSWORD}")
     for persona in personas:
         if persona.stopped:

@@ -227,6 +227,11 @@ def create_sim_app(store: SimStore, settings: SimSettings | None = None) -> Fast
             store.save()
         return Response(status_code=201)
 
+    @app.get("/v1/personen/{bsn}/uren")
+    def gevolgde_uren(bsn: str, request: Request):
+        """The GevolgdeUren per gemeente (404 while DUO has none for this person)."""
+        return read(bsn, request, lambda p: p.get("uren") or None)
+
     @app.put("/v1/personen/{bsn}/{resultaat}")
     async def resultaat(bsn: str, resultaat: str, request: Request):
         """Replace the MAP, PVT or Z-route result (PUT replaces the whole resource)."""
@@ -275,6 +280,17 @@ def create_sim_app(store: SimStore, settings: SimSettings | None = None) -> Fast
             return {"headers": headers, "body": body}
         status = await _in_thread(notifier.send, headers, body)
         return {"berichtId": headers["berichtId"], "regie_status": status}
+
+    @app.put("/_sim/uren")
+    async def uren(request: Request):
+        """Set the hours DUO knows for a person in its gemeente (a trainer's or test's command)."""
+        spec = await request.json()
+        try:
+            store.set_uren(str(spec["bsn"]), cursus=spec.get("cursus"), participatie=spec.get("participatie"),
+                           bekend_tot=spec.get("bekend_tot"))
+        except (KeyError, ValueError, SimError) as exc:
+            return JSONResponse({"detail": f"veld ontbreekt of klopt niet: {exc}"}, status_code=422)
+        return {"status": "bijgewerkt"}
 
     @app.put("/_sim/storing")
     async def storing(request: Request):

@@ -92,6 +92,23 @@ class SimStore:
             self.save()
         return person
 
+    def set_uren(self, bsn: str, *, cursus: int | None, participatie: int | None, bekend_tot: str | None) -> None:
+        """Set the GevolgdeUren of the person's own gemeente (taalles and KNM; participation)."""
+        with self.lock:
+            person = self.persoon(bsn)
+            if person is None:
+                raise SimError("Deze persoon staat niet in de simulator")
+            entry: dict[str, Any] = {"gemeentecode": person["brp"]["gemeentecode"]}
+            if bekend_tot:
+                entry["bekendTot"] = date.fromisoformat(bekend_tot).isoformat()
+            if cursus is not None:
+                entry["ParticipatieAlsTaalles"] = {"uren": int(cursus)}
+            if participatie is not None:
+                entry["ParticipatieactiviteitenBredeIntake"] = {"uren": int(participatie)}
+            others = [u for u in person.get("uren") or [] if u.get("gemeentecode") != entry["gemeentecode"]]
+            person["uren"] = [*others, entry]
+            self.save()
+
     def apply(self, gebeurtenis: str, bsn: str, data: dict[str, Any], on: str) -> None:
         """Change DUO's administration as the gebeurtenis says (before the notification goes out)."""
         with self.lock:

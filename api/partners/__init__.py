@@ -1,0 +1,1 @@
+"""The partner portal pages (/partner), the case section and the provider report."""

@@ -1,0 +1,1 @@
+"""The partner portal: what providers and partners register for their linked inburgeraars."""
