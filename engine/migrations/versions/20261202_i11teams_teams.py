@@ -1,7 +1,7 @@
 """Teams: who works which cases (a default team per gemeente holds every existing user and case)
 
 Revision ID: i11teams_teams
-Revises: i13perf_inbox_indexes
+Revises: i11oidc_identities
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import engine.db.base
 
 revision = "i11teams_teams"
-down_revision = "i13perf_inbox_indexes"
+down_revision = "i11oidc_identities"
 branch_labels = None
 depends_on = None
 

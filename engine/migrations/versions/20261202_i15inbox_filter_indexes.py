@@ -1,7 +1,7 @@
 """Indexes for the inbox's task-type and follow-up filters and its priority sort
 
 Revision ID: i15inbox_filter_indexes
-Revises: i13perf_inbox_indexes
+Revises: i11teams_teams
 Create Date: 2026-12-02
 
 The inbox filters by task type (the diagram element) in due-date order and by "follow-up
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i15inbox_filter_indexes"
-down_revision = "i13perf_inbox_indexes"
+down_revision = "i11teams_teams"
 branch_labels = None
 depends_on = None
 

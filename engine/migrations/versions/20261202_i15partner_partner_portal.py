@@ -1,7 +1,7 @@
 """partner portal: hours and attendance per week and module, signals, DUO's hours
 
 Revision ID: i15partner_portal
-Revises: i13perf_inbox_indexes
+Revises: i15inbox_filter_indexes
 Create Date: 2026-12-02 09:40:00
 """
 
@@ -11,7 +11,7 @@ import engine.db.base
 
 
 revision = 'i15partner_portal'
-down_revision = 'i13perf_inbox_indexes'
+down_revision = 'i15inbox_filter_indexes'
 branch_labels = None
 depends_on = None
 
