@@ -27,6 +27,7 @@ from engine.tools.scenario import DEFAULT_ACTOR, ScenarioError, load_scenario
 
 DEMO_GEMEENTE = "demo"
 MAX_WAIT_DAYS = 31
+MAX_TIMER_WAITS = 12  # timers a step may wait for before its task is open (a brugklas start, a reminder, ...)
 DEMO_PASSWORD = "Regie-demo-2026"
 DEMO_USERS = [
     # username, display name, roles, candidate groups
@@ -102,6 +103,7 @@ class _Persona:
     position: int = 0
     stopped: str | None = None
     waited_days: int = 0
+    timer_waits: int = 0
 
 
 def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
@@ -130,9 +132,17 @@ def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
             "bsn": valid_bsn(i + 1), "straat": STREETS[i % len(STREETS)], "huisnummer": str(3 + i * 2),
             "postcode": f"2{260 + i} {chr(65 + i % 26)}{chr(66 + i % 24)}", "woonplaats": "Voorbeeldstad",
         })
-        steps = [s for s in _shift(scenario.steps, delta) if next(iter(s)) not in ("expect", "save_restore")]
+        steps = [s for s in _shift(scenario.steps, delta) if _played(s)]
         personas.append(_Persona(i, scenario, start, data, steps))
     return personas
+
+
+def _played(step: dict[str, Any]) -> bool:
+    """Whether the demo plays a scenario step: not the checks, and not an input the form must refuse."""
+    kind, arg = next(iter(step.items()))
+    if kind in ("expect", "save_restore"):
+        return False
+    return not (kind == "complete" and isinstance(arg, dict) and arg.get("expect_refused"))
 
 
 def _ensure_accounts(session) -> None:
@@ -227,6 +237,29 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
     return made
 
 
+def _wait_for_task(session, persona: _Persona, now: datetime, task: str) -> datetime:
+    """When the persona continues after its next step's task was not open yet.
+
+    A persona walks its scenario shifted to its own start day, but not every date moves
+    with it: the brugklas starts on the gemeente's fixed start moments (engine/cohorts), so
+    the group a shifted persona is placed in may start months after the scenario's. While
+    the case has a timer pending, its task can only come when that timer fires: continue
+    then. Otherwise (shifting does not keep month arithmetic exact, "+3 months" from another
+    day) wait a day, up to a month.
+    """
+    from engine.db.models import Timer
+
+    due = session.execute(select(func.min(Timer.due_at)).where(Timer.case_id == persona.case_id,
+                                                                Timer.due_at > now)).scalar()
+    if due is not None and persona.timer_waits < MAX_TIMER_WAITS:
+        persona.timer_waits += 1
+        return due
+    if persona.waited_days < MAX_WAIT_DAYS:
+        persona.waited_days += 1
+        return now + timedelta(days=1)
+    raise ScenarioError(f"geen open taak {task}")
+
+
 def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> datetime | None:
     """Play a persona's steps until it has to wait; return when it continues (or None)."""
     from engine.bpmn.tasktree import parse_until
@@ -256,14 +289,9 @@ def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> da
                         UserTask.case_id == persona.case_id,
                         (UserTask.element_id == arg["task"]) | (UserTask.name == arg["task"]))).scalars().first()
                     if task is None:
-                        # Shifting a scenario's dates does not keep month arithmetic exact
-                        # ("+3 months" from another day): wait a day for the task, up to a month.
-                        if persona.waited_days < MAX_WAIT_DAYS:
-                            persona.waited_days += 1
-                            persona.position -= 1
-                            return now + timedelta(days=1)
-                        raise ScenarioError(f"geen open taak {arg['task']}")
-                    persona.waited_days = 0
+                        persona.position -= 1
+                        return _wait_for_task(session, persona, now, arg["task"])
+                    persona.waited_days = persona.timer_waits = 0
                     if kind == "complete":
                         rt.engine.complete_task(session=session, task_id=task.id, data=arg.get("data") or {},
                                                 actor=arg.get("as", DEFAULT_ACTOR))
