@@ -35,6 +35,27 @@ def simulator_url(rt) -> str | None:
         return None
 
 
+def _sim_http(rt) -> httpx.Client:
+    """One HTTP client (one connection pool) for the demo's calls to the simulator's /_sim API.
+
+    A client per call builds a new TLS context and a new connection each time, which cost
+    more than the call itself when the demo registers 30 persons and their gebeurtenissen.
+    """
+    client = getattr(rt, "_duo_sim_http", None)
+    if client is None:
+        client = httpx.Client(timeout=10)
+        rt._duo_sim_http = client
+    return client
+
+
+def close_sim_http(rt) -> None:
+    """Close the demo's client of the simulator (when it made one)."""
+    client = getattr(rt, "_duo_sim_http", None)
+    if client is not None:
+        client.close()
+        rt._duo_sim_http = None
+
+
 def start_through_duo(rt, *, sim: str, gemeente: str, data: dict[str, Any], at: datetime) -> str:
     """Register the person at the simulator, let it notify SS139, process it; return the new case id."""
     postcode = str(data.get("postcode", "1234 AB")).replace(" ", "")
@@ -45,8 +66,7 @@ def start_through_duo(rt, *, sim: str, gemeente: str, data: dict[str, Any], at: 
               "straat": data.get("straat", "Stationsweg"),
               "huisnummer": int("".join(c for c in str(data.get("huisnummer", "1")) if c.isdigit())[:5] or 1),
               "postcode": postcode, "woonplaats": data.get("woonplaats", "Voorbeeldstad"), "gemeente_oin": DEMO_OIN}
-    with httpx.Client(timeout=10) as http:
-        http.post(f"{sim}/_sim/personen", json=person).raise_for_status()
+    _sim_http(rt).post(f"{sim}/_sim/personen", json=person).raise_for_status()
     case_id, reden = _notify(rt, sim=sim, gemeente=gemeente, gebeurtenis="SS139", bsn=data["bsn"], values={}, at=at,
                              gemeente_data={k: v for k, v in data.items() if k not in FROM_PARTNERS})
     if case_id is None:
@@ -73,10 +93,9 @@ def message_through_duo(rt, *, sim: str, gemeente: str, bsn: str, name: str, dat
 
 def _notify(rt, *, sim: str, gemeente: str, gebeurtenis: str, bsn: str, values: dict, at: datetime,
             gemeente_data: dict[str, Any] | None = None):
-    with httpx.Client(timeout=10) as http:
-        notification = http.post(f"{sim}/_sim/gebeurtenissen", json={
-            "gebeurtenisId": gebeurtenis, "bsn": bsn, "deliver": False, "data": values,
-            "registratieDatumTijd": at.isoformat().replace("+00:00", "Z")}).json()
+    notification = _sim_http(rt).post(f"{sim}/_sim/gebeurtenissen", json={
+        "gebeurtenisId": gebeurtenis, "bsn": bsn, "deliver": False, "data": values,
+        "registratieDatumTijd": at.isoformat().replace("+00:00", "Z")}).json()
     service = connect(rt)
     with rt.session_factory.begin() as session:
         row = receive(session=session, bericht_id=notification["headers"]["berichtId"], gemeente=gemeente,

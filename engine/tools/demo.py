@@ -215,6 +215,10 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
     sim = simulator_url(rt)  # the demo's inburgeraars arrive through the DUO simulator when it runs
     if sim:
         say(f"De inburgeraars komen binnen via de DUO-simulator ({sim}).")
+    if rt.engine.workflows is None:
+        # One long-running command loop, like the web app and the worker: keep each case's workflow
+        # between its commands instead of rebuilding it from the stored state every step.
+        rt.engine.keep_workflows()
     queue = [_Turn(p.start, p.number, p) for p in personas]
     heapq.heapify(queue)
     with rt.session_factory.begin() as session:
@@ -228,6 +232,10 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
         if next_at is not None:
             heapq.heappush(queue, _Turn(next_at, turn.persona.number, turn.persona))
     rt.engine.fire_due_timers(session_factory=rt.session_factory, until=today)
+    if sim:
+        from engine.duo.demo import close_sim_http
+
+        close_sim_http(rt)
     made = sum(1 for p in personas if p.case_id)
     _link_partner(rt, personas, today)
     say(f"Demo geladen: {made} inburgeraars, klok op {today:%Y-%m-%d}. Inloggen: consulent1 / {DEMO_PASSWORD}")
