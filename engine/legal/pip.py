@@ -77,9 +77,15 @@ def leerroute_weigeringen(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def behouden_leerroute(data: Mapping[str, Any]) -> str | None:
-    """The leerroute of the previous gemeente's PIP that this gemeente keeps (Besluit 5.3 lid 3), or None."""
+    """The leerroute of the previous gemeente's PIP that this gemeente keeps (Besluit 5.3 lid 3), or None.
+
+    The rule binds the new gemeente's own first PIP; once that is sent (`pip_dagtekening`,
+    set by its beschikking) the route changes only by schakelen, as in every case.
+    """
     kept = data.get("leerroute_vorige_gemeente")
-    return kept if kept in LEERROUTES else None
+    if kept not in LEERROUTES or data.get("pip_dagtekening"):
+        return None
+    return kept
 
 
 def _dagtekening(data: Mapping[str, Any], dagtekening: date, gewijzigd: bool, refusals: dict[str, str]) -> None:
