@@ -55,7 +55,8 @@ def test_every_persona_arrives_through_duo_and_walks_its_whole_scenario(loaded):
     assert [line for line in lines if "gestopt" in line] == []
     with rt.session_factory() as session:
         arrived = session.execute(select(func.count()).select_from(DuoBericht).where(
-            DuoBericht.richting == IN, DuoBericht.gebeurtenis_id == "SS139", DuoBericht.case_id.is_not(None))).scalar()
+            DuoBericht.richting == IN, DuoBericht.gebeurtenis_id.in_(("SS139", "SS120", "SS121")),
+            DuoBericht.case_id.is_not(None))).scalar()
         cases = session.execute(select(func.count()).select_from(Case).where(Case.gemeente == DEMO_GEMEENTE)).scalar()
     assert arrived == cases == len(PERSONAS)
 
@@ -70,3 +71,16 @@ def test_olena_waits_for_her_brugklas_group_and_gets_her_pip(loaded):
     # her group starts on the gemeente's next start moment (2 February 2026), weeks after her shifted scenario
     assert variables["brugklas_start"] == "2026-02-02"
     assert variables["pip_dagtekening"] and variables["pip_dagtekening"] <= variables["pip_deadline"]
+
+
+def test_a_persona_who_moved_in_with_a_pip_arrives_as_ss121_and_keeps_its_route(loaded):
+    rt, _, _ = loaded
+    with rt.session_factory() as session:
+        case_ids = session.execute(select(DuoBericht.case_id).where(DuoBericht.richting == IN,
+                                                                    DuoBericht.gebeurtenis_id == "SS121")).scalars().all()
+        assert case_ids
+        for case_id in case_ids:
+            variables = rt.engine.case_variables(session=session, case=session.get(Case, case_id))
+            assert variables["duo_gebeurtenis"] == "SS121"
+            assert variables["leerroute"] == variables["leerroute_vorige_gemeente"] == "Z"   # Besluit 5.3.3
+            assert variables["pip_dagtekening"] and variables["termijn_start"]
