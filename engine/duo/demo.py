@@ -9,7 +9,7 @@ directly, as before.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,7 +21,12 @@ DEMO_OIN = "00000099000000000002"  # the demo gemeente's fictitious OIN; the sim
 ACTOR = "systeem:duo"
 # Case variables DUO and the BRP provide; the rest of a persona is what the gemeente knows itself.
 FROM_PARTNERS = frozenset({"bsn", "voornamen", "achternaam", "naam", "geboortedatum", "straat", "huisnummer",
-                           "postcode", "woonplaats", "doelgroep", "datum_plicht"})
+                           "postcode", "woonplaats", "doelgroep", "datum_plicht", "duo_gebeurtenis",
+                           "verhuisd_naar_gemeente", "pip_vorige_gemeente", "leerroute", "leerroute_vorige_gemeente",
+                           "pip_eerder_vastgesteld", "termijn_start", "termijn_eind"})
+# A persona who moved in (SS120 without, SS121 with the previous gemeente's PIP) arrives as such.
+MOVES = ("SS120", "SS121")
+LEERROUTE_CODE = {"B1": "B", "onderwijs": "O", "Z": "Z"}  # DUO's codes (gebeurtenissen.LEERROUTE, reversed)
 
 
 def simulator_url(rt) -> str | None:
@@ -35,8 +40,35 @@ def simulator_url(rt) -> str | None:
         return None
 
 
+def _sim_http(rt) -> httpx.Client:
+    """One HTTP client (one connection pool) for the demo's calls to the simulator's /_sim API.
+
+    A client per call builds a new TLS context and a new connection each time, which cost
+    more than the call itself when the demo registers 30 persons and their gebeurtenissen.
+    """
+    client = getattr(rt, "_duo_sim_http", None)
+    if client is None:
+        client = httpx.Client(timeout=10)
+        rt._duo_sim_http = client
+    return client
+
+
+def _day_before(day: str) -> str:
+    """The previous PIP's dagtekening: the termijn started the day after it (Wet 11)."""
+    return (date.fromisoformat(day[:10]) - timedelta(days=1)).isoformat()
+
+
+def close_sim_http(rt) -> None:
+    """Close the demo's client of the simulator (when it made one)."""
+    client = getattr(rt, "_duo_sim_http", None)
+    if client is not None:
+        client.close()
+        rt._duo_sim_http = None
+
+
 def start_through_duo(rt, *, sim: str, gemeente: str, data: dict[str, Any], at: datetime) -> str:
-    """Register the person at the simulator, let it notify SS139, process it; return the new case id."""
+    """Register the person at the simulator, let it notify SS139 (or the move the persona made), process it;
+    return the new case id."""
     postcode = str(data.get("postcode", "1234 AB")).replace(" ", "")
     person = {"bsn": data["bsn"], "voornamen": data["voornamen"], "achternaam": data["achternaam"],
               "geboortedatum": data.get("geboortedatum") or "1990-01-01", "doelgroep": data["doelgroep"],
@@ -45,9 +77,16 @@ def start_through_duo(rt, *, sim: str, gemeente: str, data: dict[str, Any], at: 
               "straat": data.get("straat", "Stationsweg"),
               "huisnummer": int("".join(c for c in str(data.get("huisnummer", "1")) if c.isdigit())[:5] or 1),
               "postcode": postcode, "woonplaats": data.get("woonplaats", "Voorbeeldstad"), "gemeente_oin": DEMO_OIN}
-    with httpx.Client(timeout=10) as http:
-        http.post(f"{sim}/_sim/personen", json=person).raise_for_status()
-    case_id, reden = _notify(rt, sim=sim, gemeente=gemeente, gebeurtenis="SS139", bsn=data["bsn"], values={}, at=at,
+    gebeurtenis = data.get("duo_gebeurtenis") if data.get("duo_gebeurtenis") in MOVES else "SS139"
+    if gebeurtenis == "SS121" and data.get("leerroute_vorige_gemeente") in LEERROUTE_CODE:
+        # DUO knows the previous gemeente's PIP and the termijn it started
+        person["pip"] = {"gemeentecode": data.get("pip_vorige_gemeente") or "0000",
+                         "pip": {"dagtekeningPip": _day_before(data.get("termijn_start") or data["datum_plicht"]),
+                                 "leerroute": LEERROUTE_CODE[data["leerroute_vorige_gemeente"]]}}
+        if data.get("termijn_start") and data.get("termijn_eind"):
+            person["termijn"] = {"startdatum": data["termijn_start"], "einddatum": data["termijn_eind"]}
+    _sim_http(rt).post(f"{sim}/_sim/personen", json=person).raise_for_status()
+    case_id, reden = _notify(rt, sim=sim, gemeente=gemeente, gebeurtenis=gebeurtenis, bsn=data["bsn"], values={}, at=at,
                              gemeente_data={k: v for k, v in data.items() if k not in FROM_PARTNERS})
     if case_id is None:
         raise RuntimeError(f"DUO-notificatie niet verwerkt: {reden}")
@@ -73,10 +112,9 @@ def message_through_duo(rt, *, sim: str, gemeente: str, bsn: str, name: str, dat
 
 def _notify(rt, *, sim: str, gemeente: str, gebeurtenis: str, bsn: str, values: dict, at: datetime,
             gemeente_data: dict[str, Any] | None = None):
-    with httpx.Client(timeout=10) as http:
-        notification = http.post(f"{sim}/_sim/gebeurtenissen", json={
-            "gebeurtenisId": gebeurtenis, "bsn": bsn, "deliver": False, "data": values,
-            "registratieDatumTijd": at.isoformat().replace("+00:00", "Z")}).json()
+    notification = _sim_http(rt).post(f"{sim}/_sim/gebeurtenissen", json={
+        "gebeurtenisId": gebeurtenis, "bsn": bsn, "deliver": False, "data": values,
+        "registratieDatumTijd": at.isoformat().replace("+00:00", "Z")}).json()
     service = connect(rt)
     with rt.session_factory.begin() as session:
         row = receive(session=session, bericht_id=notification["headers"]["berichtId"], gemeente=gemeente,

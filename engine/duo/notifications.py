@@ -169,7 +169,10 @@ class NotificationProcessor:
             vorige = self.duo.pip(bsn)
             data["pip_vorige_gemeente"] = vorige.get("gemeentecode")
             data["leerroute"] = g.LEERROUTE.get(vorige.get("pip", {}).get("leerroute"))
+            # Besluit 5.3 lid 3: this gemeente keeps that route (engine/legal/pip.py refuses another one).
             data["leerroute_vorige_gemeente"] = data["leerroute"]
+            # DUO's "first PIP for the person, whatever the gemeente" rule (README-DUO) no longer applies.
+            data["pip_eerder_vastgesteld"] = True
             data.update(self._termijn(bsn, required=False))
         # Until the intake says otherwise: Dutch letters, no interpreter, no bijstand, no fines yet.
         defaults = {"taal": "nl", "tolk_nodig": False, "bijstand": False, "boetes": []}

@@ -7,7 +7,9 @@ beschikking is rendered (the dagtekening is then known). The DUO outbox asks it 
 
 Sources: DUO's registration rules for a PIP (duo-m2m/README-DUO.md: dagtekening,
 niveau), Wet 8 lid 3 (no MAP in the onderwijsroute), Wet 17 lid 3 with Besluit 5.5
-(afschalen to A2 after 600 course hours), Besluit 5.4 (schakelen within 18 months).
+(afschalen to A2 after 600 course hours), Besluit 5.4 (schakelen within 18 months),
+Besluit 5.3 lid 3 (after a move the new gemeente keeps the leerroute of the previous
+gemeente's PIP; DUO's SS121 brings that route as `leerroute_vorige_gemeente`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from engine.legal.termijnen import schakelen_laatste_dag, schakelen_toegestaan, 
 AFSCHALEN_MIN_UREN = 600
 LEERROUTES = ("onderwijs", "B1", "Z")
 REDENEN = ("schakelen", "afschalen", "verhuizing", "bijstelling")
+ROUTE_NAMEN = {"onderwijs": "onderwijsroute", "B1": "B1-route", "Z": "Z-route"}
 
 
 def pip_weigeringen(data: Mapping[str, Any], *, dagtekening: date, gewijzigd: bool) -> dict[str, str]:
@@ -51,7 +54,38 @@ def pip_weigeringen(data: Mapping[str, Any], *, dagtekening: date, gewijzigd: bo
             _afschalen(data, refusals)
     if gewijzigd:
         _wijziging(data, dagtekening, refusals)
+    else:
+        refusals.update(leerroute_weigeringen(data))
     return refusals
+
+
+def leerroute_weigeringen(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return {"leerroute": reason} when a first PIP of this gemeente leaves the route kept after a move.
+
+    Besluit 5.3 lid 3: after a move (DUO SS121: the person came with the previous gemeente's
+    PIP) the new gemeente keeps that PIP's leerroute. Another route is only possible later, by
+    schakelen within its window (Besluit 5.4), as a change of this gemeente's PIP. Asked when
+    the leerroute is chosen in the brede intake, when the PIP's content is fixed, when the
+    beschikking is rendered and by the DUO outbox.
+    """
+    kept = behouden_leerroute(data)
+    if kept is None or data.get("leerroute") == kept:
+        return {}
+    return {"leerroute": (f"Deze inburgeraar kwam met een PIP van de vorige gemeente: de leerroute blijft de "
+                          f"{ROUTE_NAMEN[kept]} (Besluit 5.3 lid 3). Een andere leerroute kan daarna alleen "
+                          "via schakelen (Besluit 5.4).")}
+
+
+def behouden_leerroute(data: Mapping[str, Any]) -> str | None:
+    """The leerroute of the previous gemeente's PIP that this gemeente keeps (Besluit 5.3 lid 3), or None.
+
+    The rule binds the new gemeente's own first PIP; once that is sent (`pip_dagtekening`,
+    set by its beschikking) the route changes only by schakelen, as in every case.
+    """
+    kept = data.get("leerroute_vorige_gemeente")
+    if kept not in LEERROUTES or data.get("pip_dagtekening"):
+        return None
+    return kept
 
 
 def _dagtekening(data: Mapping[str, Any], dagtekening: date, gewijzigd: bool, refusals: dict[str, str]) -> None:

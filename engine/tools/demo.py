@@ -27,6 +27,7 @@ from engine.tools.scenario import DEFAULT_ACTOR, ScenarioError, load_scenario
 
 DEMO_GEMEENTE = "demo"
 MAX_WAIT_DAYS = 31
+MAX_TIMER_WAITS = 12  # timers a step may wait for before its task is open (a brugklas start, a reminder, ...)
 DEMO_PASSWORD = "Regie-demo-2026"
 DEMO_USERS = [
     # username, display name, roles, candidate groups
@@ -106,6 +107,7 @@ class _Persona:
     position: int = 0
     stopped: str | None = None
     waited_days: int = 0
+    timer_waits: int = 0
 
 
 def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
@@ -134,9 +136,17 @@ def _personas(scenario_dir: Path, today: datetime) -> list[_Persona]:
             "bsn": valid_bsn(i + 1), "straat": STREETS[i % len(STREETS)], "huisnummer": str(3 + i * 2),
             "postcode": f"2{260 + i} {chr(65 + i % 26)}{chr(66 + i % 24)}", "woonplaats": "Voorbeeldstad",
         })
-        steps = [s for s in _shift(scenario.steps, delta) if next(iter(s)) not in ("expect", "save_restore")]
+        steps = [s for s in _shift(scenario.steps, delta) if _played(s)]
         personas.append(_Persona(i, scenario, start, data, steps))
     return personas
+
+
+def _played(step: dict[str, Any]) -> bool:
+    """Whether the demo plays a scenario step: not the checks, and not an input the form must refuse."""
+    kind, arg = next(iter(step.items()))
+    if kind in ("expect", "save_restore"):
+        return False
+    return not (kind == "complete" and isinstance(arg, dict) and arg.get("expect_refused"))
 
 
 def _ensure_accounts(session) -> None:
@@ -261,6 +271,10 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
     sim = simulator_url(rt)  # the demo's inburgeraars arrive through the DUO simulator when it runs
     if sim:
         say(f"De inburgeraars komen binnen via de DUO-simulator ({sim}).")
+    if rt.engine.workflows is None:
+        # One long-running command loop, like the web app and the worker: keep each case's workflow
+        # between its commands instead of rebuilding it from the stored state every step.
+        rt.engine.keep_workflows()
     queue = [_Turn(p.start, p.number, p) for p in personas]
     heapq.heapify(queue)
     with rt.session_factory.begin() as session:
@@ -274,6 +288,10 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
         if next_at is not None:
             heapq.heappush(queue, _Turn(next_at, turn.persona.number, turn.persona))
     rt.engine.fire_due_timers(session_factory=rt.session_factory, until=today)
+    if sim:
+        from engine.duo.demo import close_sim_http
+
+        close_sim_http(rt)
     made = sum(1 for p in personas if p.case_id)
     _split_teams(rt, personas, today)
     _link_partner(rt, personas, today)
@@ -286,6 +304,29 @@ def load_demo(rt, *, reset: bool = False, out=None, scenario_dir: Path | None = 
         if persona.stopped:
             say(f"  {persona.data['naam']}: gestopt bij stap {persona.position + 1}: {persona.stopped}", markup=False)
     return made
+
+
+def _wait_for_task(session, persona: _Persona, now: datetime, task: str) -> datetime:
+    """When the persona continues after its next step's task was not open yet.
+
+    A persona walks its scenario shifted to its own start day, but not every date moves
+    with it: the brugklas starts on the gemeente's fixed start moments (engine/cohorts), so
+    the group a shifted persona is placed in may start months after the scenario's. While
+    the case has a timer pending, its task can only come when that timer fires: continue
+    then. Otherwise (shifting does not keep month arithmetic exact, "+3 months" from another
+    day) wait a day, up to a month.
+    """
+    from engine.db.models import Timer
+
+    due = session.execute(select(func.min(Timer.due_at)).where(Timer.case_id == persona.case_id,
+                                                                Timer.due_at > now)).scalar()
+    if due is not None and persona.timer_waits < MAX_TIMER_WAITS:
+        persona.timer_waits += 1
+        return due
+    if persona.waited_days < MAX_WAIT_DAYS:
+        persona.waited_days += 1
+        return now + timedelta(days=1)
+    raise ScenarioError(f"geen open taak {task}")
 
 
 def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> datetime | None:
@@ -317,14 +358,9 @@ def _play(rt, persona: _Persona, now: datetime, *, sim: str | None = None) -> da
                         UserTask.case_id == persona.case_id,
                         (UserTask.element_id == arg["task"]) | (UserTask.name == arg["task"]))).scalars().first()
                     if task is None:
-                        # Shifting a scenario's dates does not keep month arithmetic exact
-                        # ("+3 months" from another day): wait a day for the task, up to a month.
-                        if persona.waited_days < MAX_WAIT_DAYS:
-                            persona.waited_days += 1
-                            persona.position -= 1
-                            return now + timedelta(days=1)
-                        raise ScenarioError(f"geen open taak {arg['task']}")
-                    persona.waited_days = 0
+                        persona.position -= 1
+                        return _wait_for_task(session, persona, now, arg["task"])
+                    persona.waited_days = persona.timer_waits = 0
                     if kind == "complete":
                         rt.engine.complete_task(session=session, task_id=task.id, data=arg.get("data") or {},
                                                 actor=arg.get("as", DEFAULT_ACTOR))

@@ -227,3 +227,50 @@ def test_duo_is_recognised_by_its_client_certificate_and_or_token():
     assert not authenticated(request(**{"X-SSL-Client-SHA256": "abcdef"}), both)        # every proof must hold
     assert authenticated(request(**{"X-SSL-Client-SHA256": "abcdef", "Authorization": "Bearer t"}), both)
     assert not authenticated(request(**{"Authorization": "Bearer t"}), Settings())        # nothing configured: closed
+
+
+def test_moving_in_with_a_pip_keeps_its_leerroute_up_to_the_pip_at_duo(world):
+    """SS121 (Besluit 5.3.3): the intake and the PIP form refuse another route; the kept route reaches DUO."""
+    import pytest
+
+    from engine.duo.service import connect
+    from engine.errors import Invalid
+    from engine.letters.flow import approve
+    from engine.letters.models import Letter
+
+    number = world.persoon(pip={"gemeentecode": "0518", "pip": {"dagtekeningPip": "2025-06-01", "leerroute": "Z"}},
+                           termijn={"startdatum": "2025-06-02", "einddatum": "2028-06-01"})
+    assert world.gebeurtenis("SS121", number).status == VERWERKT
+    case = _case(world, number)
+    assert _variables(world, case)["leerroute_vorige_gemeente"] == "Z"
+    _complete(world, case, "Task_IntakePlannen", {"intake_datum": "2026-03-05", "intake_tijd": "10:00",
+                                                  "intake_locatie": "Gemeentehuis", "reageren_voor": "2026-03-06"})
+    _complete(world, case, "Task_LbtRegelen", {"lbt_vrijstelling": False, "lbt_afspraak_datum": "2026-03-03"})
+    assert world.gebeurtenis("SS131", number, uitslag="haalbaar", datum="2026-03-03").status == VERWERKT
+    _complete(world, case, "Task_BredeIntake", {
+        "verblijfsvergunning": "regulier_bepaalde_tijd", "opleiding": "Middelbare school", "werkervaring": "Winkel",
+        "arbeidsparticipatie": "Werkt", "onderwijs_perspectief": False, "taalniveau_nl": "A1", "alfabetisering": False,
+        "digitale_vaardigheden": "basis", "motivatie": "Groot", "gezinssituatie": "Alleen", "kinderen_vve": False,
+        "sociaal_netwerk": "Buren", "zelfredzaamheid": "Redelijk", "brugklas": False,
+        "intake_samenvatting": "Verder in de Z-route."})
+    assert _variables(world, case)["leerroute_advies"] == "B1"   # the table's advice differs from the kept route
+    with pytest.raises(Invalid) as refused:
+        _complete(world, case, "Task_LeerrouteVaststellen", {"leerroute": "B1"})
+    assert "Besluit 5.3 lid 3" in refused.value.field_errors["leerroute"]
+    _complete(world, case, "Task_LeerrouteVaststellen", {"leerroute": "Z"})
+    pip = {"taalniveau": "A1", "aantal_voortgangsgesprekken": 6, "pvt": True, "map": True, "begeleiding": "Taalmaatje",
+           "motivering": "Verder in de route van de vorige gemeente.", "pip_wacht_op_derde": False}
+    with pytest.raises(Invalid) as refused:
+        _complete(world, case, "Task_PipOpstellen", {**pip, "leerroute": "onderwijs", "map": False, "taalniveau": "B1"})
+    assert "Besluit 5.3 lid 3" in refused.value.field_errors["leerroute"]
+    _complete(world, case, "Task_PipOpstellen", {**pip, "leerroute": "Z"})
+    _complete(world, case, "Task_PipBespreken", {"pip_besproken_op": "2026-03-03", "tolk_aanwezig": False})
+    _complete(world, case, "Task_PipOndertekenen", {"pip_ondertekend": True, "pip_ondertekend_op": "2026-03-03"})
+    with world.rt.session_factory.begin() as session:
+        for letter_id in session.execute(select(Letter.id).where(Letter.case_id == case.id,
+                                                                 Letter.status == "ter_controle")).scalars().all():
+            approve(world.rt.engine, session=session, letter_id=letter_id, actor="test")
+    connect(world.rt).deliver_pending()
+    variables = _variables(world, case)
+    assert variables["leerroute"] == "Z" and variables["duo_pip_status"] == "ontvangen door DUO"
+    assert connect(world.rt).client_for("demo").pip(number)["pip"]["leerroute"] == "Z"
