@@ -358,7 +358,9 @@ def _view_stmts(session: Session, user: User, query: InboxQuery, now: datetime, 
     elif query.filter == "week":
         stmts = [stmt.where(due_col >= now, due_col < end_of_week(now)) for stmt in stmts]
     elif query.filter == "followup":
-        stmts = [stmt.where(UserTask.follow_up_at <= now) for stmt in stmts]
+        # Driven by the (gemeente, follow_up_at) index: few tasks have reached their follow-up date.
+        reached = select(UserTask.id).where(UserTask.gemeente == user.gemeente, UserTask.follow_up_at <= now)
+        stmts = [stmt.where(UserTask.id.in_(reached.correlate(None).scalar_subquery())) for stmt in stmts]
     narrowing = _narrowing(query)
     if narrowing:
         stmts = [stmt.where(*narrowing) for stmt in stmts]
