@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import uuid
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -96,19 +95,6 @@ def thresholds(leerroute: str | None, doelgroep: str | None, cursus: Decimal, pa
             found.append(Threshold(label, PARTICIPATIE, Z_ROUTE_PARTICIPATIE_UREN, participatie))
         return found
     return []
-
-
-def diagram_thresholds(bpmn: bytes) -> dict[str, set[int]]:
-    """Read the hour numbers the leerroute diagram decides with (for the test that keeps the copies equal)."""
-    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
-    found: dict[str, set[int]] = {"uren_cursus": set(), "uren_participatie": set()}
-    for flow in ET.fromstring(bpmn).iterfind(".//bpmn:sequenceFlow", ns):
-        cond = flow.find("bpmn:conditionExpression", ns)
-        if cond is None or not cond.text:
-            continue
-        for name, number in re.findall(r"(uren_cursus|uren_participatie)\s*(?:>=|&gt;=)\s*(\d+)", cond.text):
-            found[name].add(int(number))
-    return found
 
 
 def format_hours(value: Any) -> str:

@@ -4,6 +4,7 @@ the running case as uren_gemeld, signals becoming the klantmanager's task, the c
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import pytest
@@ -14,11 +15,24 @@ from api.app import create_app
 from engine.audit import AuditEntry
 from engine.config import PROJECT_ROOT
 from engine.db.models import Case, Message, UserTask
-from engine.partners.hours import AFSCHALEN_MIN_UREN, Z_ROUTE_LESUREN, Z_ROUTE_PARTICIPATIE_UREN, diagram_thresholds
+from engine.partners.hours import AFSCHALEN_MIN_UREN, Z_ROUTE_LESUREN, Z_ROUTE_PARTICIPATIE_UREN
 from engine.partners.models import PartnerSignaal, PartnerUren
 from tests.api.conftest import Browser
 
 from .conftest import NOORD, NOW, ZUID, link, open_tasks, start_leerroute
+
+
+def diagram_thresholds(bpmn: bytes) -> dict[str, set[int]]:
+    """Read the hour numbers the leerroute diagram decides with (for the test that keeps the copies equal)."""
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    found: dict[str, set[int]] = {"uren_cursus": set(), "uren_participatie": set()}
+    for flow in ET.fromstring(bpmn).iterfind(".//bpmn:sequenceFlow", ns):
+        cond = flow.find("bpmn:conditionExpression", ns)
+        if cond is None or not cond.text:
+            continue
+        for name, number in re.findall(r"(uren_cursus|uren_participatie)\s*(?:>=|&gt;=)\s*(\d+)", cond.text):
+            found[name].add(int(number))
+    return found
 
 
 @pytest.fixture
