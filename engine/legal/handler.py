@@ -6,7 +6,8 @@ Property `regel` names the rule; the handler returns the case variables it sets:
 | pip_deadline       | pip_deadline (Besluit 5.3.1)                                  |
 | pip_deadline_derde | pip_deadline after a third party's information (5.3.2)        |
 | boete_feiten       | herhaling, boetes_in_termijn, al_beboet (Besluit 7.1.3, 7.1.5, Awb 5:43), beslistermijn_boete (5:51) |
-| wet_27             | pw_sanctie_zelfde_gedraging, pw_maatregel_besluit, handhaving_reden (Wet 27) |
+| wet_27             | pw_sanctie_zelfde_gedraging, pw_maatregel_besluit, handhaving_reden (Wet 27); first adds a |
+|                    | maatregel entered on Task_Pw18Check (nieuwe_maatregel_*) to pw_maatregelen          |
 | termijn_bewaking   | schakelen_laatste_dag, verlenging_aanvraag_vanaf, termijn_eind (Besluit 5.4, 4.5, Wet 11) |
 | schakelen          | schakelbesluit {schakelen_toegestaan, schakelen_reden} (Besluit 5.4.1-2) |
 | bezwaar_registreren| beschikking_status, bezwaar_beslistermijn, hersteltermijn (Awb 6:6, 7:10) |
@@ -21,8 +22,11 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from engine.legal import beschikking, termijnen
+from engine.errors import Conflict, Invalid
 from engine.legal.boete import WET_27_REDEN, boete_feiten, eerdere_boete, pw_maatregel_zelfde_gedraging
+from engine.legal.checks import PW_PREFIX, new_pw_maatregel
 from engine.legal.models import Beschikking
+from engine.pw.maatregelen import FIELDS as PW_FIELDS, VARIABLE as PW_MAATREGELEN, with_maatregel
 from engine.letters.handler import letter_date
 from engine.running.handlers import HandlerError, ServiceCall
 
@@ -62,15 +66,25 @@ def _boete_feiten(call: ServiceCall, data: Mapping[str, Any], today: date) -> di
 
 
 def _wet_27(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    maatregelen = list(data.get(PW_MAATREGELEN) or [])
+    try:
+        nieuw = new_pw_maatregel(data, call.now)
+        if nieuw is not None:  # entered on Task_Pw18Check (checked there already: legalCheck=pw_maatregel)
+            maatregelen = with_maatregel(maatregelen, nieuw)
+            result[PW_MAATREGELEN] = maatregelen
+    except (Invalid, Conflict) as exc:
+        raise HandlerError(f"Pw-maatregel: {exc.message} {exc.field_errors or ''}".strip()) from None
+    result.update({PW_PREFIX + name: None for name in PW_FIELDS if PW_PREFIX + name in data})
     overtreding_datum = _day(data.get("overtreding_datum"))
     gedraging = str(data.get("overtreding_gedraging") or data.get("overtreding_artikel") or "")
     maatregel = None
     if overtreding_datum is not None:
-        maatregel = pw_maatregel_zelfde_gedraging(data.get("pw_maatregelen") or [], gedraging=gedraging,
+        maatregel = pw_maatregel_zelfde_gedraging(maatregelen, gedraging=gedraging,
                                                   overtreding_datum=overtreding_datum)
     if maatregel is None:
-        return {"pw_sanctie_zelfde_gedraging": False}
-    return {"pw_sanctie_zelfde_gedraging": True, "pw_maatregel_besluit": maatregel.get("besluit"),
+        return {**result, "pw_sanctie_zelfde_gedraging": False}
+    return {**result, "pw_sanctie_zelfde_gedraging": True, "pw_maatregel_besluit": maatregel.get("besluit"),
             "handhaving_reden": WET_27_REDEN}
 
 
