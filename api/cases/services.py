@@ -179,3 +179,17 @@ def set_klantmanager(*, session: Session, runtime, user: User, case_id: str, use
     """Make someone the case's klantmanager, with a reason (ownership rules in engine/casefile/ownership)."""
     return ownership.set_klantmanager(session, engine=runtime.engine, case_id=case_id, actor=user,
                                       username=username or None, reason=reason, now=now)
+
+
+def pw_maatregelen_view(variables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the case's Pw 18/18b maatregelen with their dates as dates (for the case page)."""
+    from datetime import date
+
+    def day(value: Any) -> date | None:
+        try:
+            return date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    return [{**m, "datum": day(m.get("datum")), "overtreding_datum": day(m.get("overtreding_datum"))}
+            for m in variables.get("pw_maatregelen") or [] if isinstance(m, dict)]

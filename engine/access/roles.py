@@ -49,6 +49,7 @@ CAPABILITIES: dict[str, Capability] = {c.id: c for c in (
     Capability("cohorts.read", "Brugklasgroepen en hun deelnemers zien"),
     Capability("cohorts.plan", "Brugklasgroepen, startmomenten en bijeenkomsten plannen"),
     Capability("cohorts.attendance", "Aanwezigheid bij de brugklas registreren"),
+    Capability("pw.maatregelen", "Een maatregel van de Participatiewet (artikel 18 of 18b) vastleggen bij een dossier"),
 )}
 
 GROUP_NAMES: dict[str, str] = {
@@ -100,15 +101,16 @@ INTERNAL_MESSAGES = ("schakelverzoek", "pip_bijstellen", "uren_gemeld")
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("consulent", "Klantmanager / consulent",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
-                            "case.owner", "cohorts.read", "cohorts.attendance"}),
+                            "case.owner", "cohorts.read", "cohorts.attendance", "pw.maatregelen"}),
          task_groups=frozenset({"consulent"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("teamleider", "Teamleider",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
                             "tasks.team", "tasks.assign", "case.audit", "letters.export", "case.owner",
-                            "cohorts.read", "cohorts.plan", "cohorts.attendance", "monitoring.read"}),
+                            "cohorts.read", "cohorts.plan", "cohorts.attendance", "monitoring.read",
+                            "pw.maatregelen"}),
          task_groups=frozenset({"consulent", "teamleider"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("handhaving", "Handhaving / jurist",
-         frozenset(_WORK | {"case.search_bsn", "letters.review"}),
+         frozenset(_WORK | {"case.search_bsn", "letters.review", "pw.maatregelen"}),
          task_groups=frozenset({"handhaving"}), case_scope="team"),
     Role("partner", "Partnerorganisatie (bijv. maatschappelijke begeleiding)",
          frozenset({"tasks.work", "case.read", "case.search", "letters.read"}),

@@ -91,6 +91,8 @@ ROUTE_RULES: dict[str, str] = {
     # the klantmanager of a case (who may hand over to whom: engine/casefile/ownership.py)
     "PUT /api/cases/{case_id}/klantmanager": "case.owner",
     "POST /zaken/{case_id}/klantmanager": "case.owner",
+    "POST /api/cases/{case_id}/pw-maatregelen": "pw.maatregelen",
+    "POST /zaken/{case_id}/pw-maatregelen": "pw.maatregelen",
     # brugklas cohorts (api/cohorts)
     "GET /brugklas": "cohorts.read",
     "GET /brugklas/{cohort_id}": "cohorts.read",
