@@ -10,6 +10,7 @@ LEGAL_RULE_VARIABLES: dict[str, frozenset[str]] = {
     "wet_27": frozenset({"pw_sanctie_zelfde_gedraging", "pw_maatregel_besluit", "handhaving_reden", "pw_maatregelen",
                          "nieuwe_maatregel_datum", "nieuwe_maatregel_gedraging", "nieuwe_maatregel_besluit",
                          "nieuwe_maatregel_overtreding_datum"}),
+    "ontzorgen": frozenset({"ontzorgen_van_toepassing", "ontzorgen_eind"}),
     "schakelen": frozenset({"schakelbesluit"}),
     "termijn_bewaking": frozenset({"schakelen_laatste_dag", "verlenging_aanvraag_vanaf", "termijn_eind"}),
     "bezwaar_registreren": frozenset({"beschikking_status", "bezwaar_beslistermijn", "bezwaar_te_laat", "hersteltermijn"}),
