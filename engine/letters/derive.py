@@ -99,8 +99,6 @@ def case_variables(
             "termijn_start": derived["termijn_start"].isoformat(),
             "termijn_eind": derived["termijn_eind"].isoformat(),
         }
-    if template == "beschikking_ontzorgen":
-        return {"ontzorgen_eind": (values.get("verlenging_tot") or values["ontzorgen_eind"]).isoformat()}
     return {}
 
 
