@@ -161,6 +161,12 @@ def create_app(runtime=None) -> FastAPI:
     app.include_router(team_routes.router, include_in_schema=False)
 
     app.include_router(monitoring_pages.router, include_in_schema=False)
+
+    # Pw 18/18b maatregelen on a case (Wet 27; engine/pw).
+    from api.pw import routes as pw_routes
+
+    app.include_router(pw_routes.api_router, prefix="/api")
+    app.include_router(pw_routes.router, include_in_schema=False)
     return app
 
 

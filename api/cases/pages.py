@@ -34,6 +34,8 @@ def case_page(case_id: str, request: Request, session: SessionDep, runtime: Runt
         "diagram": diagram,
         "is_beheerder": permissions.may(user, "incidents.retry"),
         "may_review": permissions.may(user, "letters.review"),
+        "may_pw": permissions.may(user, "pw.maatregelen"),
+        "pw_maatregelen": case_services.pw_maatregelen_view(found.variables),
         "note_error": None,
     }
     context["owner"], context["owner_choices"] = case_services.owner_view(session=session, user=user, case=found.case)

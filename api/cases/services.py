@@ -204,3 +204,17 @@ def still_visible(*, session: Session, user: User, case_id: str) -> bool:
     """Tell whether the user still sees the case (after moving it to a team they are not in)."""
     return session.execute(select(Case.id).where(Case.id == case_id, need_to_know.case_filter(session, user))
                            ).first() is not None
+
+
+def pw_maatregelen_view(variables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the case's Pw 18/18b maatregelen with their dates as dates (for the case page)."""
+    from datetime import date
+
+    def day(value: Any) -> date | None:
+        try:
+            return date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    return [{**m, "datum": day(m.get("datum")), "overtreding_datum": day(m.get("overtreding_datum"))}
+            for m in variables.get("pw_maatregelen") or [] if isinstance(m, dict)]

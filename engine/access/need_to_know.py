@@ -43,7 +43,7 @@ PURPOSES: dict[str, frozenset[str]] = {
 never the BSN, health data or handhaving)."""
 
 NEVER_FOR_PARTNERS = ("bsn", "gezondheid", "overtreding", "boete", "handhaving", "verwijtbaar", "pw_sanctie",
-                      "herhaling", "lg_gezondheid")
+                      "pw_maatregel", "nieuwe_maatregel", "herhaling", "lg_gezondheid")
 MAX_PURPOSE_LENGTH = 300
 
 

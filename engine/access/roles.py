@@ -54,6 +54,7 @@ CAPABILITIES: dict[str, Capability] = {c.id: c for c in (
     Capability("partners.portal", "Partnerportaal: uren, aanwezigheid, voortgang en signalen van gekoppelde inburgeraars"),
     Capability("partners.case", "Uren, aanwezigheid en signalen van partners bij een dossier zien en met DUO vergelijken"),
     Capability("partners.report", "Maandrapportage per aanbieder (contractbeheer) lezen en downloaden"),
+    Capability("pw.maatregelen", "Een maatregel van de Participatiewet (artikel 18 of 18b) vastleggen bij een dossier"),
 )}
 
 GROUP_NAMES: dict[str, str] = {
@@ -106,16 +107,16 @@ INTERNAL_MESSAGES = ("schakelverzoek", "pip_bijstellen", "uren_gemeld")
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("consulent", "Klantmanager / consulent",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
-                            "case.owner", "cohorts.read", "cohorts.attendance", "partners.case"}),
+                            "case.owner", "cohorts.read", "cohorts.attendance", "partners.case", "pw.maatregelen"}),
          task_groups=frozenset({"consulent"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("teamleider", "Teamleider",
          frozenset(_WORK | {"case.start", "case.search_bsn", "letters.review", "messages.send", "case.partners",
                             "tasks.team", "tasks.assign", "case.audit", "letters.export", "case.owner",
                             "cohorts.read", "cohorts.plan", "cohorts.attendance", "monitoring.read", "case.team",
-                            "partners.case", "partners.report"}),
+                            "partners.case", "partners.report", "pw.maatregelen"}),
          task_groups=frozenset({"consulent", "teamleider"}), messages=INTERNAL_MESSAGES, case_scope="team"),
     Role("handhaving", "Handhaving / jurist",
-         frozenset(_WORK | {"case.search_bsn", "letters.review"}),
+         frozenset(_WORK | {"case.search_bsn", "letters.review", "pw.maatregelen"}),
          task_groups=frozenset({"handhaving"}), case_scope="gemeente"),
     Role("partner", "Partnerorganisatie (bijv. maatschappelijke begeleiding)",
          frozenset({"tasks.work", "case.read", "case.search", "letters.read", "partners.portal"}),

@@ -96,6 +96,9 @@ ROUTE_RULES: dict[str, str] = {
     # the team of a case (engine/access/teams.py): a teamleider moves it with a reason
     "PUT /api/cases/{case_id}/team": "case.team",
     "POST /zaken/{case_id}/team": "case.team",
+    # Pw 18/18b maatregelen on a case (engine/pw)
+    "POST /api/cases/{case_id}/pw-maatregelen": "pw.maatregelen",
+    "POST /zaken/{case_id}/pw-maatregelen": "pw.maatregelen",
     # brugklas cohorts (api/cohorts)
     "GET /brugklas": "cohorts.read",
     "GET /brugklas/{cohort_id}": "cohorts.read",

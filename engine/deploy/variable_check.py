@@ -76,7 +76,6 @@ PAYLOAD_PROPERTY = "payload"
 # (engine/letters/handler.py, engine/letters/derive.py case_variables).
 LETTER_VARIABLES: dict[str, frozenset[str]] = {
     "pip_beschikking": frozenset({"pip_dagtekening", "termijn_start", "termijn_eind"}),
-    "beschikking_ontzorgen": frozenset({"ontzorgen_eind"}),
 }
 # The `duo` handler returns duo_<bericht>_gemeld_op; `bericht` defaults to pip (engine/outbox/handlers.py).
 DUO_DEFAULT_BERICHT = "pip"

@@ -6,7 +6,9 @@ Property `regel` names the rule; the handler returns the case variables it sets:
 | pip_deadline       | pip_deadline (Besluit 5.3.1)                                  |
 | pip_deadline_derde | pip_deadline after a third party's information (5.3.2)        |
 | boete_feiten       | herhaling, boetes_in_termijn, al_beboet (Besluit 7.1.3, 7.1.5, Awb 5:43), beslistermijn_boete (5:51) |
-| wet_27             | pw_sanctie_zelfde_gedraging, pw_maatregel_besluit, handhaving_reden (Wet 27) |
+| wet_27             | pw_sanctie_zelfde_gedraging, pw_maatregel_besluit, handhaving_reden (Wet 27); first adds a |
+|                    | maatregel entered on Task_Pw18Check (nieuwe_maatregel_*) to pw_maatregelen          |
+| ontzorgen          | ontzorgen_van_toepassing, and ontzorgen_eind when it applies (Pw 56a)                |
 | termijn_bewaking   | schakelen_laatste_dag, verlenging_aanvraag_vanaf, termijn_eind (Besluit 5.4, 4.5, Wet 11) |
 | schakelen          | schakelbesluit {schakelen_toegestaan, schakelen_reden} (Besluit 5.4.1-2) |
 | bezwaar_registreren| beschikking_status, bezwaar_beslistermijn, hersteltermijn (Awb 6:6, 7:10) |
@@ -20,9 +22,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from engine.legal import beschikking, termijnen
+from engine.legal import beschikking, ontzorgen, termijnen
+from engine.errors import Conflict, Invalid
 from engine.legal.boete import WET_27_REDEN, boete_feiten, eerdere_boete, pw_maatregel_zelfde_gedraging
+from engine.legal.checks import PW_PREFIX, new_pw_maatregel
 from engine.legal.models import Beschikking
+from engine.pw.maatregelen import FIELDS as PW_FIELDS, VARIABLE as PW_MAATREGELEN, with_maatregel
 from engine.letters.handler import letter_date
 from engine.running.handlers import HandlerError, ServiceCall
 
@@ -62,16 +67,35 @@ def _boete_feiten(call: ServiceCall, data: Mapping[str, Any], today: date) -> di
 
 
 def _wet_27(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    maatregelen = list(data.get(PW_MAATREGELEN) or [])
+    try:
+        nieuw = new_pw_maatregel(data, call.now)
+        if nieuw is not None:  # entered on Task_Pw18Check (checked there already: legalCheck=pw_maatregel)
+            maatregelen = with_maatregel(maatregelen, nieuw)
+            result[PW_MAATREGELEN] = maatregelen
+    except (Invalid, Conflict) as exc:
+        raise HandlerError(f"Pw-maatregel: {exc.message} {exc.field_errors or ''}".strip()) from None
+    result.update({PW_PREFIX + name: None for name in PW_FIELDS if PW_PREFIX + name in data})
     overtreding_datum = _day(data.get("overtreding_datum"))
     gedraging = str(data.get("overtreding_gedraging") or data.get("overtreding_artikel") or "")
     maatregel = None
     if overtreding_datum is not None:
-        maatregel = pw_maatregel_zelfde_gedraging(data.get("pw_maatregelen") or [], gedraging=gedraging,
+        maatregel = pw_maatregel_zelfde_gedraging(maatregelen, gedraging=gedraging,
                                                   overtreding_datum=overtreding_datum)
     if maatregel is None:
-        return {"pw_sanctie_zelfde_gedraging": False}
-    return {"pw_sanctie_zelfde_gedraging": True, "pw_maatregel_besluit": maatregel.get("besluit"),
+        return {**result, "pw_sanctie_zelfde_gedraging": False}
+    return {**result, "pw_sanctie_zelfde_gedraging": True, "pw_maatregel_besluit": maatregel.get("besluit"),
             "handhaving_reden": WET_27_REDEN}
+
+
+def _ontzorgen(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    toepassing = ontzorgen.ontzorgen_van_toepassing(doelgroep=data.get("doelgroep"), bijstand=data.get("bijstand"),
+                                                    verblijfsvergunning=data.get("verblijfsvergunning"))
+    if not toepassing:
+        return {"ontzorgen_van_toepassing": False}
+    start = _required_day(data, "datum_start_bijstand")
+    return {"ontzorgen_van_toepassing": True, "ontzorgen_eind": ontzorgen.ontzorgen_eind(start).isoformat()}
 
 
 def _termijn_bewaking(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
@@ -159,7 +183,7 @@ def _day(value: Any) -> date | None:
 Rule = Callable[[ServiceCall, Mapping[str, Any], date], dict[str, Any]]
 RULES: dict[str, Rule] = {
     "pip_deadline": _pip_deadline, "pip_deadline_derde": _pip_deadline_derde, "boete_feiten": _boete_feiten,
-    "wet_27": _wet_27, "schakelen": _schakelen, "termijn_bewaking": _termijn_bewaking,
+    "wet_27": _wet_27, "ontzorgen": _ontzorgen, "schakelen": _schakelen, "termijn_bewaking": _termijn_bewaking,
     "bezwaar_registreren": _bezwaar_registreren, "bezwaar_verdagen": _bezwaar_verdagen,
     "bezwaar_beslissen": _bezwaar_beslissen,
 }

@@ -1,7 +1,8 @@
 """Per letter type: values computed from the data, and the checks before rendering.
 
 The law is not checked here a second time: PIP rules live in engine/legal/pip.py (called
-here on the dagtekening), amounts in processes/boete_bedrag.dmn.
+here on the dagtekening), amounts in processes/boete_bedrag.dmn, the end of ontzorgen in
+engine/legal/ontzorgen.py (the letter states the case variable `ontzorgen_eind`).
 
 A derivation returns the extra template variables; a failed check raises
 HandlerError naming the field, like a missing field does.
@@ -64,11 +65,12 @@ def pip_refusals(template: str, data: Mapping[str, Any], dagtekening: date) -> N
 
 
 def _ontzorgen(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
-    eind = rules.ontzorgen_eind(values["datum_start_bijstand"])
+    # The six months are engine/legal/ontzorgen.py's (the case variable ontzorgen_eind); stated here.
+    eind = values["ontzorgen_eind"]
     verlenging = values.get("verlenging_tot")
     if verlenging is not None and verlenging <= eind:
-        _refuse(template, "verlenging_tot", "moet na het einde van de zes maanden liggen")
-    return {"ontzorgen_eind": eind}
+        _refuse(template, "verlenging_tot", "moet na het huidige einde van het ontzorgen liggen")
+    return {}
 
 
 DERIVATIONS: dict[str, Derivation] = {
@@ -97,8 +99,6 @@ def case_variables(
             "termijn_start": derived["termijn_start"].isoformat(),
             "termijn_eind": derived["termijn_eind"].isoformat(),
         }
-    if template == "beschikking_ontzorgen":
-        return {"ontzorgen_eind": (values.get("verlenging_tot") or derived["ontzorgen_eind"]).isoformat()}
     return {}
 
 

@@ -2,7 +2,7 @@
 
 Pure functions, no framework imports, so a jurist can check them against the law.
 These are what every letter states (the bezwaar term with the Algemene termijnenwet,
-ontzorgen, the art. 22 new deadline). The deadlines of the inburgering itself are in
+the art. 22 new deadline). Ontzorgen (Pw 56a) is engine/legal/ontzorgen.py's. The deadlines of the inburgering itself are in
 engine/legal/termijnen.py; fine amounts are in processes/boete_bedrag.dmn only.
 """
 
@@ -14,9 +14,6 @@ from decimal import Decimal
 
 # Awb 6:7: the bezwaartermijn is six weeks.
 BEZWAARTERMIJN = timedelta(weeks=6)
-
-# Participatiewet art. 56a: ontzorgen lasts six months from the start of the bijstand.
-ONTZORGEN_MAANDEN = 6
 
 # Wet 22 lid 2 + Besluit 7.1.1: fixed fine for not cooperating with the brede intake.
 BOETE_ART22 = Decimal("250.00")
@@ -41,11 +38,6 @@ def period_end(start: date, months: int) -> date:
     if same_day_later.day != start.day:
         return same_day_later
     return same_day_later - timedelta(days=1)
-
-
-def ontzorgen_eind(start_bijstand: date) -> date:
-    """Return the last day of the six months of ontzorgen from the start of bijstand (Pw 56a)."""
-    return period_end(start_bijstand, ONTZORGEN_MAANDEN)
 
 
 def laatste_dag_nieuwe_termijn_art22(dagtekening: date) -> date:

@@ -18,7 +18,8 @@ from engine.mutation.sites import Mutant, docx_mutants, form_mutants, python_mut
 # onherroepelijkheid), what letters compute and check (engine/letters/rules.py) and the
 # per-letter checks that call them (engine/letters/derive.py).
 RULE_MODULES = ("engine/legal/termijnen.py", "engine/legal/pip.py", "engine/legal/boete.py",
-                "engine/legal/beschikking.py", "engine/letters/rules.py", "engine/letters/derive.py")
+                "engine/legal/beschikking.py", "engine/legal/ontzorgen.py",
+                "engine/letters/rules.py", "engine/letters/derive.py")
 # Gauss's Easter algorithm is calendar arithmetic, not a legal choice; the Python tests
 # compare it with published Easter dates and the cosmic-ray run mutates it.
 SKIP_FUNCTIONS = frozenset({"_easter_sunday"})

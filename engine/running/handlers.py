@@ -57,6 +57,10 @@ class ServiceCall:
 
 
 Handler = Callable[[ServiceCall], "Mapping[str, Any] | Wait | None"]
+DataMessage = Callable[[Mapping[str, Any], Mapping[str, Any], datetime], "Mapping[str, Any]"]
+"""A message that records facts on a running case instead of an event the diagram waits for: given
+the case's variables, the payload and the time, it returns the variables to change (or raises
+engine.errors.Invalid / Conflict). Registered by name, e.g. `pw_maatregel` (engine/pw)."""
 
 
 class HandlerRegistry:
@@ -64,6 +68,7 @@ class HandlerRegistry:
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._data_messages: dict[str, DataMessage] = {}
 
     def register(self, topic: str, handler: Handler) -> None:
         """Register `handler` for `topic`; a topic has exactly one handler."""
@@ -74,6 +79,16 @@ class HandlerRegistry:
     def get(self, topic: str) -> Handler | None:
         """Return the handler for `topic`, or None."""
         return self._handlers.get(topic)
+
+    def register_data_message(self, name: str, apply: DataMessage) -> None:
+        """Register a message that changes case variables on any running case (see DataMessage)."""
+        if name in self._data_messages:
+            raise ValueError(f"message {name!r} already has a handler")
+        self._data_messages[name] = apply
+
+    def data_message(self, name: str) -> DataMessage | None:
+        """Return the data-message handler of `name`, or None (an ordinary BPMN message)."""
+        return self._data_messages.get(name)
 
     def topics(self) -> set[str]:
         """Return every registered topic."""

@@ -3,6 +3,11 @@
 Every message is stored, whatever happens to it: processed, a duplicate, or
 refused (unknown correlation, or the case is not waiting for it). A refused
 message is kept for inspection with the reason, and the caller is told why.
+
+A *data message* (registered with `HandlerRegistry.register_data_message`, e.g. `pw_maatregel`)
+is not an event the diagram waits for: it changes case variables on any running case, in every
+open branch and subprocess, in the same transaction as the case state. Bad data in it raises
+`Invalid` (the whole command is refused, nothing is stored).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.bpmn.specs import RegieMessageEventDefinition
+from engine.bpmn.tasktree import OPEN, all_tasks, current_variables
 from engine.clock import use_clock
 from engine.db.models import Case, Message
 from engine.running.runner import CaseStepper
@@ -87,6 +93,16 @@ def send_message(
     record.gemeente = case.gemeente
     case = engine.lock_case(session, case.id)
     workflow = engine.load(session, case)
+    apply = engine.handlers.data_message(name)
+    if apply is not None:
+        runner = engine.open_runner(session, case, workflow, actor, now)
+        changes = dict(apply(current_variables(workflow), payload, now))
+        set_variables(workflow, changes)
+        record.status = "processed"
+        audit.record(session=session, actor=actor, action="message", at=now, case=case,
+                     detail={"name": name, "message_id": message_id, "data": audit.redact(payload)})
+        engine.finish(runner)
+        return MessageOutcome("processed", message_id, case.id)
     if name not in waiting_message_names(workflow):
         return _refuse(session, record, f"Het dossier wacht niet op bericht {name!r}")
     runner = engine.open_runner(session, case, workflow, actor, now)
@@ -97,6 +113,22 @@ def send_message(
                  detail={"name": name, "message_id": message_id, "data": audit.redact(payload)})
     engine.finish(runner)
     return MessageOutcome("processed", message_id, case.id)
+
+
+def set_variables(workflow, changes: Mapping[str, Any]) -> None:
+    """Give every open task (and the parent a waiting event copies its data from) these variables.
+
+    Camunda 7's process variables: a value set from outside reaches every open branch and
+    every running subprocess; tasks not yet reached take it from their parents.
+    """
+    if not changes:
+        return
+    for task in all_tasks(workflow):
+        if task.state & OPEN:
+            task.data.update(changes)
+            if task.has_state(TaskState.WAITING) and task.parent is not None:
+                task.parent.data.update(changes)
+    workflow.data.update(changes)
 
 
 def _find_case(session: Session, *, case_id, bsn, gemeente) -> Case | None:

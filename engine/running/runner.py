@@ -377,6 +377,8 @@ class CaseStepper(Protocol):
     the engine module, so the engine can import them without an import cycle.
     """
 
+    handlers: HandlerRegistry
+
     def now(self, session: Session) -> datetime: ...
 
     def load(self, session: Session, case: Case) -> BpmnWorkflow: ...

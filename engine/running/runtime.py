@@ -27,7 +27,8 @@ class Runtime:
 
 
 def default_handlers() -> HandlerRegistry:
-    """Register the service-task topics Regie ships: letter, duo, notify, brugklas, legal, bezwaar."""
+    """Register the service-task topics Regie ships (letter, duo, notify, brugklas, legal, bezwaar) and the
+    data message `pw_maatregel` (engine/pw)."""
     from engine.bezwaar.handler import BezwaarGevolg
     from engine.brp.letters import with_brp_address
     from engine.cohorts.handler import brugklas_handler
@@ -35,6 +36,8 @@ def default_handlers() -> HandlerRegistry:
     from engine.legal.handler import legal_handler
     from engine.letters.handler import letter_handler
     from engine.outbox.handlers import notify_handler
+    from engine.pw.maatregelen import MESSAGE as PW_MAATREGEL
+    from engine.pw.service import apply_pw_maatregel
 
     registry = HandlerRegistry()
     registry.register("letter", with_brp_address(letter_handler))
@@ -43,6 +46,7 @@ def default_handlers() -> HandlerRegistry:
     registry.register("brugklas", brugklas_handler)
     registry.register("legal", legal_handler)
     registry.register("bezwaar", BezwaarGevolg())
+    registry.register_data_message(PW_MAATREGEL, apply_pw_maatregel)
     return registry
 
 

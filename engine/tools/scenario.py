@@ -1,7 +1,9 @@
 """Process scenarios written as YAML, run by pytest and by `regie scenario FILE…`.
 
 A scenario starts one case, then walks steps: complete a task, advance the clock,
-send a message, approve letters, save and restore, and check expectations. Each
+send a message, approve letters, save and restore, and check expectations. A `bezwaar`
+step registers a bezwaar against the case's last beschikking of a letter type; the
+steps after it act on the bezwaar case until a `case: zaak` step switches back. Each
 scenario runs on its own fresh database holding the deployed `processes/` and
 `forms/`. A failing expectation reports what was expected and the case's actual
 state. The format is documented in the README ("Scenarios").
@@ -31,7 +33,8 @@ from engine.tools.scenario_letters import letter_rows, refusal_fields, refusal_p
 
 # libyaml's safe loader when PyYAML has it (the same documents, several times faster: the demo reads every scenario)
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-STEP_KINDS = ("expect", "complete", "advance", "message", "save_restore", "approve_letters", "retry", "claim")
+STEP_KINDS = ("expect", "complete", "advance", "message", "save_restore", "approve_letters", "retry", "claim",
+              "bezwaar", "case")
 DEFAULT_ACTOR = "consulent1"
 
 
@@ -123,6 +126,7 @@ class ScenarioRun:
         self.scenario = scenario
         self.rt = build_runtime(Settings(database_url=f"sqlite:///{database}", clock="database"), migrate=False)
         self.case_id: str | None = None
+        self.cases: dict[str, str] = {}  # `zaak` (the started case), `bezwaar` (the last registered bezwaar)
         self.failures: list[str] = []
 
     def run(self) -> ScenarioResult:
@@ -133,7 +137,7 @@ class ScenarioRun:
                 self.rt.clock.set(session, sc.clock)
                 case = self.rt.engine.start_case(session=session, process_id=sc.process, gemeente=sc.gemeente,
                                                  data=sc.start_data, actor=DEFAULT_ACTOR)
-                self.case_id = case.id
+                self.case_id = self.cases["zaak"] = case.id
             for number, step in enumerate(sc.steps, 1):
                 kind, arg = next(iter(step.items()))
                 getattr(self, f"_{kind}")(arg, number)
@@ -214,6 +218,30 @@ class ScenarioRun:
         for incident_id in ids:
             with self.rt.session_factory.begin() as session:
                 self.rt.engine.retry_incident(session=session, incident_id=incident_id, actor="beheerder")
+
+    def _bezwaar(self, arg: dict, number: int) -> None:
+        """Register a bezwaar against the last sent beschikking of letter type `letter` on the main case."""
+        from engine.bezwaar.service import register_bezwaar
+        from engine.legal.models import Beschikking
+
+        with self.rt.session_factory.begin() as session:
+            row = session.execute(select(Beschikking).where(Beschikking.case_id == self.cases["zaak"],
+                                                            Beschikking.soort == arg.get("letter"))
+                                  .order_by(Beschikking.id.desc())).scalars().first()
+            if row is None:
+                raise ScenarioError(f"step {number}: no sent beschikking {arg.get('letter')!r} on the case")
+            ontvangen = arg.get("ontvangen_op") or self.rt.clock.now(session).date()
+            case = register_bezwaar(self.rt.engine, session=session, beschikking_id=row.id,
+                                    ontvangen_op=as_datetime(ontvangen, f"step {number}: ontvangen_op").date(),
+                                    gronden=str(arg.get("gronden") or ""), actor=arg.get("as", DEFAULT_ACTOR),
+                                    adviescommissie=bool(arg.get("adviescommissie")), rechtbank=arg.get("rechtbank"))
+            self.case_id = self.cases["bezwaar"] = case.id
+
+    def _case(self, arg: Any, number: int) -> None:
+        """Switch the case the next steps act on: `zaak` (the started case) or `bezwaar`."""
+        if arg not in self.cases:
+            raise ScenarioError(f"step {number}: case must be one of {', '.join(self.cases)}; got {arg!r}")
+        self.case_id = self.cases[arg]
 
     def _save_restore(self, arg: Any, number: int) -> None:
         from engine.bpmn.serialization import dump_state

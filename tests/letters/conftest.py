@@ -66,7 +66,8 @@ EXAMPLES: dict[str, dict] = {
         "overtreding_datum": "2026-01-31", "rapport_datum": "2026-02-09", "boete_bedrag": "150.00",
         "verwijtbaarheid": "grove_schuld", "herhaling": 3, "boete_basis": "200.00", "verwijtbaarheid_percentage": 75,
     },
-    "beschikking_ontzorgen": {"datum_start_bijstand": "2026-02-15", "zorgverzekeraar": "Zorgverzekeraar Zuid"},
+    "beschikking_ontzorgen": {"datum_start_bijstand": "2026-02-15", "ontzorgen_eind": "2026-08-14",
+                              "zorgverzekeraar": "Zorgverzekeraar Zuid"},
     "uitnodiging_eindgesprek": {
         "soort": "Z-route", "gesprek_datum": "2026-04-14", "gesprek_tijd": "11:00", "gesprek_locatie": "Stadhuis",
     },

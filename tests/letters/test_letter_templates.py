@@ -7,6 +7,7 @@ import pytest
 from engine.letters.handler import letter_handler
 from engine.letters.models import Letter
 from engine.letters.templates import TemplateStore
+from engine.running.handlers import HandlerError
 
 from .conftest import EXAMPLES, raw_xml, text_of
 
@@ -112,15 +113,17 @@ def test_pip_gewijzigd_explains_each_reason(session, make_call, reden, extra, ex
 
 
 def test_ontzorgen_runs_six_months_or_until_extension(session, make_call):
-    result, _, text = render(session, make_call, "beschikking_ontzorgen")
-    assert result["ontzorgen_eind"] == "2026-08-14"
+    # the letter states the case's ontzorgen_eind (engine/legal/ontzorgen.py set it); it does not set it again
+    result, letter, text = render(session, make_call, "beschikking_ontzorgen")
+    assert "ontzorgen_eind" not in result and letter.data["ontzorgen_eind"] == "2026-08-14"
     assert "tot en met 14 augustus 2026. Dat is zes maanden." in text
     assert "artikel 56a van de Participatiewet" in text
 
     extra = {"verlenging_tot": "2026-11-14", "verlenging_reden": "Uw schulden zijn nog niet geregeld."}
     result, _, longer = render(session, make_call, "beschikking_ontzorgen", extra)
-    assert result["ontzorgen_eind"] == "2026-11-14"
     assert "tot en met 14 november 2026" in longer and "Uw schulden zijn nog niet geregeld." in longer
+    with pytest.raises(HandlerError, match="verlenging_tot"):
+        render(session, make_call, "beschikking_ontzorgen", {**extra, "verlenging_tot": "2026-08-14"})
 
 
 def test_eindgesprek_names_map_or_z_route(session, make_call):

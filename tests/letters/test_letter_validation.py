@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from engine.legal import termijnen
+from engine.legal import ontzorgen, termijnen
 from engine.letters import rules
 from engine.letters.formatting import bedrag, datum
 from engine.letters.handler import letter_handler
@@ -155,5 +155,5 @@ def test_legal_dates_and_amounts():
     assert rules.bezwaar_uiterlijk(date(2026, 3, 16)) == date(2026, 4, 28)  # Koningsdag 27 April moves it on
     assert rules.bezwaar_uiterlijk(date(2026, 3, 24)) == date(2026, 5, 6)  # 5 mei counts every year (Atw 3)
     assert termijnen.termijn_eind(date(2028, 2, 29)) == date(2031, 2, 28)
-    assert rules.ontzorgen_eind(date(2026, 8, 31)) == date(2027, 2, 28)
-    assert rules.ontzorgen_eind(date(2026, 3, 1)) == date(2026, 8, 31)
+    assert ontzorgen.ontzorgen_eind(date(2026, 8, 31)) == date(2027, 2, 28)
+    assert ontzorgen.ontzorgen_eind(date(2026, 3, 1)) == date(2026, 8, 31)
