@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.access.models import Membership, PartnerLink
+from engine.access.tenancy import join_default
 from engine.casefile import inbox
 from engine.casefile.inbox import NONE, InboxQuery, filter_options, list_inbox, task_types, totals
 from engine.cohorts.models import BrugklasCohort, CohortPlaatsing
@@ -39,6 +40,9 @@ def _shape(session) -> dict[str, int]:
         User(username="km_tess", display_name="Tess Bakker", gemeente=GEMEENTE, password_hash="x",
              roles=["teamleider"], groups=["consulent"], active=True, failed_logins=0),
     ])
+    session.flush()
+    for username in ("km_anna", "km_tess"):  # like every new klantmanager: in the gemeente's default team
+        join_default(session, session.query(User).filter_by(username=username).one(), now=NOW)
     session.get(ProcessDefinition, "bench:1").spec = SPEC
     cohorts = {}
     for naam, start in (("Brugklas 2 februari 2026", date(2026, 2, 2)), ("Brugklas 15 april 2026", date(2026, 4, 15))):
@@ -240,7 +244,8 @@ def test_options_list_the_deployed_task_types_owners_routes_and_cohorts(session,
     assert [label for _, label in options.tasks] == ["Brede intake voeren", "Concept-PIP opstellen",
                                                       "Taak in een subproces"]
     assert options.klantmanagers == [(NONE, "Zonder klantmanager"), ("km_anna", "Anna de Vries"),
-                                     ("consulent0", "Consulent 0"), ("km_tess", "Tess Bakker")]
+                                     ("consulent0", "Consulent 0"), ("teamleider", "Teamleider"),
+                                     ("km_tess", "Tess Bakker")]
     assert ("B1", "B1-route") in options.routes and (NONE, "Nog geen leerroute") in options.routes
     assert [c[1] for c in options.cohorts] == ["Brugklas 15 april 2026", "Brugklas 2 februari 2026"]
 
