@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -38,15 +39,22 @@ DEFAULT_TEAM_NAME = "Standaardteam"
 
 def default_team(session: Session, gemeente: str, *, now: datetime | None = None) -> Team:
     """Return the gemeente's default team (engine/access/teams.py), creating it the first time."""
-    team = session.execute(select(Team).where(Team.gemeente == gemeente, Team.is_default.is_(True))
-                           ).scalar_one_or_none()
-    if team is None:
-        team = Team(gemeente=gemeente, name=DEFAULT_TEAM_NAME, is_default=True,
-                    created_at=now or datetime.now(timezone.utc), created_by="regie")
-        session.add(team)
-        session.flush()
-        session.add(TeamGemeente(team_id=team.id, gemeente=gemeente))
-        session.flush()
+    query = select(Team).where(Team.gemeente == gemeente, Team.is_default.is_(True))
+    team = session.execute(query).scalar_one_or_none()
+    if team is not None:
+        return team
+    # Two first cases of a gemeente may start at once: the loser's insert hits the unique
+    # (gemeente, name) constraint inside its savepoint and reads the winner's team instead.
+    try:
+        with session.begin_nested():
+            team = Team(gemeente=gemeente, name=DEFAULT_TEAM_NAME, is_default=True,
+                        created_at=now or datetime.now(timezone.utc), created_by="regie")
+            session.add(team)
+            session.flush()
+            session.add(TeamGemeente(team_id=team.id, gemeente=gemeente))
+            session.flush()
+    except IntegrityError:
+        team = session.execute(query).scalar_one()
     return team
 
 

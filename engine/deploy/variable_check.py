@@ -40,6 +40,7 @@ from engine.forms import FormDefinition, FormError, parse_form
 from engine.legal.produces import (
     BESCHIKKING_VARIABLES, BEZWAAR_START_VARIABLES, BEZWAAR_VARIABLES, LEGAL_RULE_VARIABLES,
 )
+from engine.partners.start_data import SIGNAAL_START_VARIABLES
 from engine.running.policy import POLICY_DEFAULTS
 from engine.cohorts.handler import BRUGKLAS_VARIABLES
 
@@ -118,7 +119,8 @@ def find_unknown_variables(
     replace. Any producer anywhere counts: the order of the steps is not checked. A name
     tested with JUEL `empty` (or FEEL `is defined`) is optional and never reported.
     """
-    scan = _Scan(produced=set(CASE_VARIABLES) | set(POLICY_DEFAULTS) | BEZWAAR_START_VARIABLES)  # every case starts with the policy
+    scan = _Scan(produced=set(CASE_VARIABLES) | set(POLICY_DEFAULTS) | BEZWAAR_START_VARIABLES
+                 | SIGNAAL_START_VARIABLES)  # every case starts with the policy
     for fname, root in bpmn.items():
         _scan_bpmn(scan, fname, root)
     for fname, model in dmn.items():

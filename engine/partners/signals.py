@@ -19,6 +19,7 @@ from engine import audit
 from engine.db.models import Case
 from engine.errors import Invalid
 from engine.partners.models import PartnerSignaal
+from engine.partners.start_data import SIGNAAL_START_VARIABLES
 
 PROCESS_ID = "partner_signaal"
 CATEGORIES: dict[str, str] = {
@@ -65,6 +66,7 @@ def raise_signal(session: Session, *, engine, case: Case, organisation: str, act
     data = {"zaak_case_id": case.id, "zaak_nummer": case.case_number, "naam": case.naam or case.case_number,
             "signaal_categorie": signal.categorie, "signaal_tekst": signal.tekst,
             "partner_organisatie": organisation, "klantmanager": case.klantmanager}
+    assert set(data) == SIGNAAL_START_VARIABLES  # the deploy check counts on exactly these names
     signal_case = engine.start_case(session=session, process_id=PROCESS_ID, gemeente=case.gemeente, data=data,
                                     actor=actor, business_key=f"signaal-{row.id}")
     signal_case.klantmanager = case.klantmanager
