@@ -16,7 +16,7 @@ from pathlib import Path
 from engine.config import PROJECT_ROOT
 from engine.mutation import report
 from engine.mutation.run import baseline, python_tests_catch, run_all
-from engine.mutation.scope import catalogue, exclusion_for, waiting_for
+from engine.mutation.scope import catalogue, exclusion_for
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,10 +81,6 @@ def main(argv: list[str] | None = None) -> int:
                 caught = python_tests_catch(outcome.mutant, PROJECT_ROOT, python)
                 if caught:
                     outcome.status, outcome.killer = "alleen_pytest", caught
-    for outcome in outcomes:
-        reason = waiting_for(outcome.mutant)
-        if reason and outcome.status in ("overleefd", "alleen_pytest"):
-            outcome.status, outcome.detail = "wacht", reason.reason
     out.write("\n")
     figures = report.table(outcomes, [] if args.all else excluded, out)
     if args.eerst:

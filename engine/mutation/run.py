@@ -32,7 +32,7 @@ PYTHON_TESTS = {
     "bpmn": ["tests/processes"],
     "dmn": ["tests/processes/test_part2_decisions.py", "tests/processes/test_part1_diagrams.py"],
     "form": ["tests/forms"],
-    "python": ["tests/letters"],
+    "python": ["tests/letters", "tests/legal"],
     "docx": ["tests/letters"],
 }
 
