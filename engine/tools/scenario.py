@@ -1,7 +1,8 @@
 """Process scenarios written as YAML, run by pytest and by `regie scenario FILE…`.
 
 A scenario starts one case, then walks steps: complete a task, advance the clock,
-send a message, approve letters, save and restore, and check expectations. Each
+send a message, approve letters, save and restore, and check expectations. A `bezwaar`
+step objects to the case's last beschikking; from then on the steps follow the bezwaar case. Each
 scenario runs on its own fresh database holding the deployed `processes/` and
 `forms/`. A failing expectation reports what was expected and the case's actual
 state. The format is documented in the README ("Scenarios").
@@ -26,10 +27,11 @@ from engine.config import PROJECT_ROOT, Settings
 from engine.db.all_models import metadata
 from engine.db.models import Case, Gemeente, Incident, Job, Timer, UserTask
 from engine.errors import AppError, Invalid
-from engine.tools.scenario_compare import ScenarioError, as_datetime, same, same_moment
+from engine.tools.scenario_compare import ScenarioError, as_datetime, full_date, same, same_moment
 from engine.tools.scenario_letters import letter_rows, refusal_fields, refusal_problem, stated_in_letter
 
-STEP_KINDS = ("expect", "complete", "advance", "message", "save_restore", "approve_letters", "retry", "claim")
+STEP_KINDS = ("expect", "complete", "advance", "message", "save_restore", "approve_letters", "retry", "claim",
+              "bezwaar")
 DEFAULT_ACTOR = "consulent1"
 
 
@@ -212,6 +214,23 @@ class ScenarioRun:
         for incident_id in ids:
             with self.rt.session_factory.begin() as session:
                 self.rt.engine.retry_incident(session=session, incident_id=incident_id, actor="beheerder")
+
+    def _bezwaar(self, arg: dict, number: int) -> None:
+        """Object to the last beschikking sent in this case (Awb 6:4); the steps after follow the bezwaar case."""
+        from engine.bezwaar.service import register_bezwaar
+        from engine.legal.models import Beschikking
+
+        arg = arg or {}
+        with self.rt.session_factory.begin() as session:
+            row = session.execute(select(Beschikking).where(Beschikking.case_id == self.case_id)
+                                  .order_by(Beschikking.id.desc())).scalars().first()
+            if row is None:
+                raise ScenarioError(f"step {number}: bezwaar: no beschikking was sent in this case")
+            ontvangen = full_date(arg["ontvangen_op"]) if arg.get("ontvangen_op") else self.rt.clock.now(session).date()
+            bezwaar = register_bezwaar(self.rt.engine, session=session, beschikking_id=row.id, ontvangen_op=ontvangen,
+                                       gronden=str(arg.get("gronden") or ""), actor=arg.get("as", DEFAULT_ACTOR),
+                                       adviescommissie=bool(arg.get("adviescommissie")))
+            self.case_id = bezwaar.id
 
     def _save_restore(self, arg: Any, number: int) -> None:
         from engine.bpmn.serialization import dump_state

@@ -159,3 +159,15 @@ def test_the_cosmic_ray_report_is_summed_up_as_survivors_and_totals():
                                ["total jobs: 2", "complete: 2 (100.00%)", "surviving mutants: 1 (50.00%)"])
     config = config_text("python", ("engine/letters/rules.py",), 60)
     assert 'module-path = ["engine/letters/rules.py"]' in config and "core/NumberReplacer" in config
+
+
+def test_a_scenario_with_a_bezwaar_step_also_reaches_the_bezwaar_process():
+    from engine.mutation.run import reachable_files, scenario_files
+    from engine.tools.scenario import load_scenario
+
+    reach = reachable_files(PROJECT_ROOT)
+    scenarios = PROJECT_ROOT / "tests" / "scenarios"
+    with_bezwaar = scenario_files(load_scenario(scenarios / "bezwaar_beslistermijn_zes_weken.yaml"), reach)
+    without = scenario_files(load_scenario(scenarios / "part2_handhaving_art22.yaml"), reach)
+    assert {"processes/handhaving.bpmn", "processes/bezwaar.bpmn", "forms/bezwaar_horen.form"} <= with_bezwaar
+    assert "processes/bezwaar.bpmn" not in without
