@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(outcome) -> None:
         done[outcome.status] += 1
+        if outcome.status == "overleefd":  # named at once, so a long run can be acted on before it ends
+            out.write(f"  overleefd: {outcome.mutant.describe()}\n")
+            out.flush()
         if args.eerst and outcome.status == "gedood" and outcome.killer.startswith(args.eerst):
             done[f"waarvan door {args.eerst}*"] += 1
         total = sum(done.values())

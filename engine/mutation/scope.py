@@ -78,6 +78,11 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
               "gelijkwaardig", "op dezelfde dag geven beide takken dezelfde deadline"),
     Exclusion("processes/pip.bpmn", "pip_deadline", "'P2W')) >= date(pip_deadline)", "gelijkwaardig",
               "bij gelijke datums geven beide takken dezelfde deadline"),
+    Exclusion("engine/legal/termijnen.py", "pip_deadline", "datum_brp_inschrijving >= datum_plicht", "gelijkwaardig",
+              "op dezelfde dag geven beide takken dezelfde deadline (start is dan dezelfde datum)"),
+    Exclusion("engine/legal/beschikking.py", "status_op", "beroep_ingesteld_op < peildatum", "gelijkwaardig",
+              "op de dag van het beroep: 'beroep_loopt' of 'verzonden'; de enige gebruikers (verdubbeling en plafond "
+              "in boete.py) vragen alleen 'onherroepelijk' of 'herroepen', en Regie legt zelf geen beroep op een rij vast"),
     Exclusion("processes/schakelen_toegestaan.dmn", "DecisionRule_schakelen_toegestaan_4", ">= 17", "gelijkwaardig",
               "hit policy FIRST: onder 18 maanden geldt regel 3 al"),
     Exclusion("engine/letters/rules.py", "NIEUWE_TERMIJN_ART22_MAANDEN", "= 3", "gelijkwaardig",
