@@ -16,7 +16,7 @@ from pathlib import Path
 from engine.config import PROJECT_ROOT
 from engine.mutation import report
 from engine.mutation.run import baseline, python_tests_catch, run_all
-from engine.mutation.scope import catalogue, exclusion_for, waiting_for
+from engine.mutation.scope import catalogue, exclusion_for
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(outcome) -> None:
         done[outcome.status] += 1
+        if outcome.status == "overleefd":  # named at once, so a long run can be acted on before it ends
+            out.write(f"  overleefd: {outcome.mutant.describe()}\n")
+            out.flush()
         if args.eerst and outcome.status == "gedood" and outcome.killer.startswith(args.eerst):
             done[f"waarvan door {args.eerst}*"] += 1
         total = sum(done.values())
@@ -81,10 +84,6 @@ def main(argv: list[str] | None = None) -> int:
                 caught = python_tests_catch(outcome.mutant, PROJECT_ROOT, python)
                 if caught:
                     outcome.status, outcome.killer = "alleen_pytest", caught
-    for outcome in outcomes:
-        reason = waiting_for(outcome.mutant)
-        if reason and outcome.status in ("overleefd", "alleen_pytest"):
-            outcome.status, outcome.detail = "wacht", reason.reason
     out.write("\n")
     figures = report.table(outcomes, [] if args.all else excluded, out)
     if args.eerst:

@@ -14,7 +14,6 @@ STATUS_WORDS = {
     "alleen_pytest": "ALLEEN PYTEST",
     "overleefd": "OVERLEEFD",
     "geweigerd": "GEWEIGERD",
-    "wacht": "WACHT",
 }
 
 
@@ -41,21 +40,16 @@ def table(outcomes: list[Outcome], excluded: list[tuple[object, Exclusion]], out
         "killed_by_scenario": killed,
         "killed_only_by_pytest": counts["alleen_pytest"],
         "survived": counts["overleefd"],
-        "waiting": counts["wacht"],
         "refused_at_deploy": counts["geweigerd"],
         "kill_rate": round(100 * killed / viable, 1) if viable else 100.0,
-        "kill_rate_without_waiting": round(100 * killed / (viable - counts["wacht"]), 1)
-        if viable > counts["wacht"] else 100.0,
         "excluded": len(excluded),
     }
     out.write("\n")
     out.write(f"juridische mutanten: {len(outcomes)} (geweigerd bij deploy: {counts['geweigerd']}; "
               f"te testen: {viable})\n")
     out.write(f"gedood door een scenario: {killed}   alleen door een Python-test: {counts['alleen_pytest']}   "
-              f"overleefd: {counts['overleefd']}   wacht op de plafond-fix (i10legal): {counts['wacht']}\n")
-    out.write(f"kill rate (door scenario's): {figures['kill_rate']}%"
-              + (f"; zonder de {counts['wacht']} wachtende: {figures['kill_rate_without_waiting']}%"
-                 if counts["wacht"] else "") + "\n")
+              f"overleefd: {counts['overleefd']}\n")
+    out.write(f"kill rate (door scenario's): {figures['kill_rate']}%\n")
     if excluded:
         kinds = Counter(e.kind for _, e in excluded)
         out.write(f"niet meegeteld: {len(excluded)} ({', '.join(f'{k}: {v}' for k, v in sorted(kinds.items()))}); "

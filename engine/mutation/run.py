@@ -32,7 +32,7 @@ PYTHON_TESTS = {
     "bpmn": ["tests/processes"],
     "dmn": ["tests/processes/test_part2_decisions.py", "tests/processes/test_part1_diagrams.py"],
     "form": ["tests/forms"],
-    "python": ["tests/letters"],
+    "python": ["tests/letters", "tests/legal"],
     "docx": ["tests/letters"],
 }
 
@@ -109,6 +109,14 @@ def reachable_files(root: Path) -> dict[str, frozenset[str]]:
     return reach
 
 
+def scenario_files(scenario, reach: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Return the files a scenario can reach: its process's, and the bezwaar process's after a bezwaar step."""
+    files = reach.get(scenario.process, frozenset())
+    if any("bezwaar" in step for step in scenario.steps):
+        files |= reach.get("bezwaar", frozenset())
+    return files
+
+
 def baseline(root: Path, scenario_dir: Path) -> list[ScenarioInfo]:
     """Run every scenario once on the unchanged repository: time, reach and whether it passes."""
     from engine.tools.scenario import load_scenario, run_scenario
@@ -120,7 +128,7 @@ def baseline(root: Path, scenario_dir: Path) -> list[ScenarioInfo]:
         started = time.perf_counter()
         result = run_scenario(path)
         seconds = time.perf_counter() - started
-        infos.append(ScenarioInfo(path=path, files=reach.get(scenario.process, frozenset()), seconds=seconds,
+        infos.append(ScenarioInfo(path=path, files=scenario_files(scenario, reach), seconds=seconds,
                                   passed=result.passed,
                                   failure=(result.failures[0].splitlines()[0] if result.failures else "")))
     return infos

@@ -2,7 +2,7 @@
 
 A scenario starts one case, then walks steps: complete a task, advance the clock,
 send a message, approve letters, save and restore, and check expectations. A `bezwaar`
-step registers a bezwaar against the case's last beschikking of a letter type; the
+step registers a bezwaar against the case's last beschikking (of a letter type when given); the
 steps after it act on the bezwaar case until a `case: zaak` step switches back. Each
 scenario runs on its own fresh database holding the deployed `processes/` and
 `forms/`. A failing expectation reports what was expected and the case's actual
@@ -28,7 +28,7 @@ from engine.config import PROJECT_ROOT, Settings
 from engine.db.all_models import metadata
 from engine.db.models import Case, Gemeente, Incident, Job, Timer, UserTask
 from engine.errors import AppError, Invalid
-from engine.tools.scenario_compare import ScenarioError, as_datetime, same, same_moment
+from engine.tools.scenario_compare import ScenarioError, as_datetime, full_date, same, same_moment
 from engine.tools.scenario_letters import letter_rows, refusal_fields, refusal_problem, stated_in_letter
 
 # libyaml's safe loader when PyYAML has it (the same documents, several times faster: the demo reads every scenario)
@@ -220,19 +220,22 @@ class ScenarioRun:
                 self.rt.engine.retry_incident(session=session, incident_id=incident_id, actor="beheerder")
 
     def _bezwaar(self, arg: dict, number: int) -> None:
-        """Register a bezwaar against the last sent beschikking of letter type `letter` on the main case."""
+        """Register a bezwaar (Awb 6:4) against the main case's last sent beschikking, of letter type
+        `letter` when given; the steps after it act on the bezwaar case."""
         from engine.bezwaar.service import register_bezwaar
         from engine.legal.models import Beschikking
 
+        arg = arg or {}
+        query = select(Beschikking).where(Beschikking.case_id == self.cases["zaak"])
+        if arg.get("letter"):
+            query = query.where(Beschikking.soort == arg["letter"])
         with self.rt.session_factory.begin() as session:
-            row = session.execute(select(Beschikking).where(Beschikking.case_id == self.cases["zaak"],
-                                                            Beschikking.soort == arg.get("letter"))
-                                  .order_by(Beschikking.id.desc())).scalars().first()
+            row = session.execute(query.order_by(Beschikking.id.desc())).scalars().first()
             if row is None:
-                raise ScenarioError(f"step {number}: no sent beschikking {arg.get('letter')!r} on the case")
-            ontvangen = arg.get("ontvangen_op") or self.rt.clock.now(session).date()
+                raise ScenarioError(f"step {number}: bezwaar: no sent beschikking {arg.get('letter') or ''} on the case")
+            ontvangen = full_date(arg["ontvangen_op"]) if arg.get("ontvangen_op") else self.rt.clock.now(session).date()
             case = register_bezwaar(self.rt.engine, session=session, beschikking_id=row.id,
-                                    ontvangen_op=as_datetime(ontvangen, f"step {number}: ontvangen_op").date(),
+                                    ontvangen_op=ontvangen,
                                     gronden=str(arg.get("gronden") or ""), actor=arg.get("as", DEFAULT_ACTOR),
                                     adviescommissie=bool(arg.get("adviescommissie")), rechtbank=arg.get("rechtbank"))
             self.case_id = self.cases["bezwaar"] = case.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
@@ -33,8 +33,14 @@ def same(wanted: Any, value: Any) -> bool:
     if isinstance(wanted, (date, datetime)):
         parsed = iso_value(value) if isinstance(value, str) else value
         return isinstance(parsed, (date, datetime)) and same(wanted, parsed)
-    if isinstance(value, Decimal) and isinstance(wanted, (int, float, str)) and not isinstance(wanted, bool):
-        return value == Decimal(str(wanted))
+    if isinstance(wanted, bool) or isinstance(value, bool):  # true is not 1
+        return isinstance(wanted, bool) and isinstance(value, bool) and wanted == value
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) \
+            and isinstance(wanted, (int, float, str)) and not isinstance(wanted, bool):
+        try:  # an amount or count, however the scenario writes it ('50', 50, 50.0)
+            return Decimal(str(value)) == Decimal(str(wanted))
+        except InvalidOperation:
+            return False
     if isinstance(wanted, dict) and isinstance(value, dict):
         return all(k in value and same(v, value[k]) for k, v in wanted.items())
     if isinstance(wanted, list) and isinstance(value, list):

@@ -9,7 +9,7 @@ from lxml import etree
 
 from engine.config import PROJECT_ROOT
 from engine.mutation.run import ScenarioInfo, evaluate, reachable_files, swap_module_source
-from engine.mutation.scope import catalogue, exclusion_for, waiting_for
+from engine.mutation.scope import catalogue, exclusion_for
 from engine.mutation.sites import apply_changes, expression_changes, mutated_text
 
 SCENARIOS = PROJECT_ROOT / "tests" / "scenarios"
@@ -64,8 +64,9 @@ def test_the_legal_catalogue_holds_the_constants_the_law_names():
                    "date(year, 5, 6)"):
         assert any(needle in line for line in legal), needle
     assert not any("voortgang_interval" in line for line in legal)  # policy, listed with its reason
-    waiting = [m for m in catalogue(PROJECT_ROOT) if waiting_for(m)]
-    assert {m.mutated for m in waiting} >= {"> 341", ">= 340"}
+    # The partial cap and the cap already reached are scenarios now (plafond_*.yaml): nothing waits.
+    assert {"> 341", ">= 340", "<= 1", "]1..340]"} <= {m.mutated for m in catalogue(PROJECT_ROOT)
+                                                      if "boete_bedrag.dmn" in m.path and exclusion_for(m) is None}
 
 
 def document_xml(docx: bytes) -> bytes:
@@ -158,3 +159,15 @@ def test_the_cosmic_ray_report_is_summed_up_as_survivors_and_totals():
                                ["total jobs: 2", "complete: 2 (100.00%)", "surviving mutants: 1 (50.00%)"])
     config = config_text("python", ("engine/letters/rules.py",), 60)
     assert 'module-path = ["engine/letters/rules.py"]' in config and "core/NumberReplacer" in config
+
+
+def test_a_scenario_with_a_bezwaar_step_also_reaches_the_bezwaar_process():
+    from engine.mutation.run import reachable_files, scenario_files
+    from engine.tools.scenario import load_scenario
+
+    reach = reachable_files(PROJECT_ROOT)
+    scenarios = PROJECT_ROOT / "tests" / "scenarios"
+    with_bezwaar = scenario_files(load_scenario(scenarios / "bezwaar_beslistermijn_zes_weken.yaml"), reach)
+    without = scenario_files(load_scenario(scenarios / "part2_handhaving_art22.yaml"), reach)
+    assert {"processes/handhaving.bpmn", "processes/bezwaar.bpmn", "forms/bezwaar_horen.form"} <= with_bezwaar
+    assert "processes/bezwaar.bpmn" not in without

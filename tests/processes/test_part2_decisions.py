@@ -79,6 +79,21 @@ def test_a_fine_capped_to_340_keeps_the_awb_553_boundary(total, amount, zienswij
     assert (result["boete_bedrag"], result["zienswijze_verplicht"], result["plafond_toegepast"]) == (amount, zienswijze, True)
 
 
+@pytest.mark.parametrize("artikel", ["22", "23"])
+def test_at_the_cap_the_table_says_no_fine_with_the_reason_and_no_new_deadline(artikel):
+    result = fine(overtreding_artikel=artikel, boetes_in_termijn=2400)
+    assert (result["boete_bedrag"], result["handhaving_uitkomst"], result["nieuwe_termijn_periode"]) == \
+        (0, "geen_boete_plafond", None)
+    assert result["handhaving_reden"] == "artikel 7.1, lid 5 Besluit inburgering 2021"
+
+
+@pytest.mark.parametrize("artikel, termijn", [("22", "P2M"), ("23", None)])
+def test_one_euro_below_the_cap_is_still_a_fine(artikel, termijn):
+    result = fine(overtreding_artikel=artikel, boetes_in_termijn=2399)
+    assert (result["boete_bedrag"], result["handhaving_uitkomst"], result["nieuwe_termijn_periode"]) == \
+        (1, "in_behandeling", termijn)
+    assert result["handhaving_reden"] is None
+
 def test_eight_voortgangsgesprekken_are_more_frequent_at_the_start_and_fit_in_the_termijn():
     waits = [decide("voortgang_interval.dmn", "voortgang_interval", gesprek_nummer=n, aantal_voortgangsgesprekken=8)
              ["wachttijd_voortgang"] for n in range(8)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,13 @@ def test_the_voornemen_states_the_zienswijze_term_and_the_beslistermijn(tmp_path
     late = run(tmp_path, [*TO_VOORNEMEN, {"expect": {"letter": {**stated, "besluit_uiterlijk": "2026-06-02"}}}],
                boetes=REPEATED)
     assert late and "besluit_uiterlijk is 2026-06-01" in late[0]
+
+
+@pytest.mark.parametrize("wanted, actual, equal", [
+    ("50", 50, True), (50, Decimal("50.00"), True), ("37.5", Decimal("37.50"), True), ("51", 50, False),
+    ("vijftig", 50, False), (True, 1, False),
+])
+def test_amounts_compare_as_numbers_however_the_scenario_writes_them(wanted, actual, equal):
+    from engine.tools.scenario_compare import same
+
+    assert same(wanted, actual) is equal
