@@ -100,7 +100,7 @@ def test_a_partner_registers_hours_to_600_and_the_klantmanager_can_afschalen(pag
     # the klantmanager finds the afschalen decision in the inbox and sees the partner's hours on the case
     _login(page, server, "anna")
     page.goto(f"{server}/?view=groups")
-    page.click("text=Afschalen naar A2 beoordelen")
+    page.click("a:has-text('Afschalen naar A2 beoordelen')")
     page.wait_for_url(re.compile(r".*/taken/.+"))
     if page.locator("button:has-text('Oppakken')").count():
         page.click("button:has-text('Oppakken')")
@@ -139,8 +139,8 @@ def test_a_partner_signal_becomes_a_task_in_the_klantmanagers_inbox(page, server
     assert serious_accessibility_problems(page) == []
 
     _login(page, server, "anna")
-    assert page.locator("text=Signaal partner: zorgen").count() >= 1, "in Mijn werk: assigned to the case owner"
-    page.click("text=Signaal partner: zorgen")
+    assert page.locator("a:has-text('Signaal partner: zorgen')").count() >= 1, "in Mijn werk: assigned to the case owner"
+    page.click("a:has-text('Signaal partner: zorgen')")
     page.wait_for_url(re.compile(r".*/taken/.+"))
     assert "Hamid is twee weken niet gekomen en lijkt erg moe." in page.content() and NOORD in page.content()
     page.fill("#veld-signaal_opvolging", "Gebeld; afspraak met de huisarts gemaakt.")
