@@ -99,9 +99,12 @@ def _ontzorgen(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[
 
 
 def _termijn_bewaking(call: ServiceCall, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    # The termijn the PIP beschikking stated (termijnen.termijn_bij_pip; DUO's after a move or an extension),
+    # else the one a PIP of this dagtekening starts.
     dagtekening = _required_day(data, "pip_dagtekening")
-    eind = termijnen.termijn_eind(dagtekening)
-    return {"schakelen_laatste_dag": termijnen.schakelen_laatste_dag(termijnen.termijn_start(dagtekening)).isoformat(),
+    start = _day(data.get("termijn_start")) or termijnen.termijn_start(dagtekening)
+    eind = _day(data.get("termijn_eind")) or termijnen.termijn_eind(dagtekening)
+    return {"schakelen_laatste_dag": termijnen.schakelen_laatste_dag(start).isoformat(),
             "verlenging_aanvraag_vanaf": termijnen.verlenging_aanvraag_vanaf(eind).isoformat(),
             "termijn_eind": eind.isoformat()}
 

@@ -63,6 +63,21 @@ def termijn_eind(pip_dagtekening: date) -> date:
     return period_end(termijn_start(pip_dagtekening), INBURGERINGSTERMIJN_MAANDEN)
 
 
+def termijn_bij_pip(pip_dagtekening: date, lopende_start: date | None = None,
+                    lopende_eind: date | None = None) -> tuple[date, date]:
+    """Return (start, last day) of the inburgeringstermijn that a PIP beschikking states.
+
+    The termijn starts the day after the dagtekening of the person's first PIP (Wet 11 lid 1) and
+    does not start again for a later PIP: not when the PIP is amended (Wet 11 lid 3), and not when
+    a new gemeente makes its own PIP after a move with the previous gemeente's PIP (Besluit 5.3
+    lid 3; DUO SS121 gives the running termijn). A running termijn is kept with DUO's end, which
+    may already hold an extension (Besluit 4.5).
+    """
+    if lopende_start is not None:
+        return lopende_start, lopende_eind or period_end(lopende_start, INBURGERINGSTERMIJN_MAANDEN)
+    return termijn_start(pip_dagtekening), termijn_eind(pip_dagtekening)
+
+
 def schakelen_laatste_dag(start: date) -> date:
     """Return the last day on which the leerroute may still be switched (Besluit 5.4.1).
 

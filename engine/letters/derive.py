@@ -31,10 +31,11 @@ def _waarschuwing(template: str, values: dict[str, Any], dagtekening: date) -> d
 
 
 def _pip(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:
-    return {
-        "termijn_start": termijnen.termijn_start(dagtekening),
-        "termijn_eind": termijnen.termijn_eind(dagtekening),
-    }
+    # A PIP after a move with the previous gemeente's PIP keeps DUO's running termijn (engine/legal/termijnen.py).
+    lopend = values.get("pip_vorige_gemeente") is not None and values.get("termijn_start") is not None
+    start, eind = termijnen.termijn_bij_pip(dagtekening, values.get("termijn_start") if lopend else None,
+                                            values.get("termijn_eind") if lopend else None)
+    return {"termijn_start": start, "termijn_eind": eind}
 
 
 def _voornemen(template: str, values: dict[str, Any], dagtekening: date) -> dict[str, Any]:

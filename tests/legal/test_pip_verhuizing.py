@@ -38,3 +38,14 @@ def test_after_its_own_pip_a_change_is_schakelen_within_its_window():
     assert "Besluit 5.3 lid 3" in pip_weigeringen({**own, "wijziging_reden": "verhuizing"}, dagtekening=DAY,
                                                   gewijzigd=True)["leerroute"]
     assert leerroute_weigeringen({**own}) == {}
+
+
+def test_a_pip_after_a_move_keeps_the_running_termijn_and_a_first_pip_starts_one():
+    from engine.legal.termijnen import termijn_bij_pip
+
+    # Wet 11 lid 1: the day after the first PIP's dagtekening, three years
+    assert termijn_bij_pip(date(2026, 3, 2)) == (date(2026, 3, 3), date(2029, 3, 2))
+    # after a move with a PIP (SS121): DUO's running termijn, with its end (an extension included)
+    assert termijn_bij_pip(date(2026, 3, 2), date(2025, 6, 2), date(2028, 12, 1)) == (date(2025, 6, 2), date(2028, 12, 1))
+    # DUO gave a start without an end: three years from that start
+    assert termijn_bij_pip(date(2026, 3, 2), date(2025, 6, 2)) == (date(2025, 6, 2), date(2028, 6, 1))
