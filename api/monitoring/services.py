@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from api.monitoring.access import MonitoringScope
 from engine import audit
+from engine.access import need_to_know
+from engine.access import teams as access_teams
 from engine.db.models import Case, Incident, UserTask
 from engine.errors import Forbidden, Invalid
 from engine.letters.models import Letter
@@ -24,13 +26,12 @@ RISK_DAYS = 14
 
 
 def teams(session: Session, scope: MonitoringScope) -> dict[str, tuple[str, ...]]:
-    """Return team name -> klantmanagers: the gemeente's own teams, else one per klantmanager."""
-    configured = scope.settings["teams"]
-    if configured:
-        return {name: tuple(members) for name, members in configured.items()}
-    names = session.execute(select(MonitoringCase.consulent).where(
-        MonitoringCase.gemeente.in_(scope.gemeenten), MonitoringCase.consulent.is_not(None)).distinct()).scalars()
-    return {name: (name,) for name in sorted(names)}
+    """Return team name -> its members' user names: the teams of engine/access/teams.py (the one
+    team model) that serve the gemeenten in scope. Same-named teams get their gemeente's code."""
+    views = access_teams.describe(session, scope.gemeenten)
+    names = [view.name for view in views]
+    return {(view.name if names.count(view.name) == 1 else f"{view.name} ({view.gemeente})"):
+            tuple(member.username for member in view.members) for view in views}
 
 
 def filters_from(query: Mapping[str, str], scope: MonitoringScope, session: Session, today: date) -> Filters:
@@ -85,7 +86,7 @@ class ListedCase:
     """A case behind a number, as the click-through list shows it."""
 
     case_id: str
-    case_number: str
+    case_number: str | None
     naam: str | None
     doelgroep: str | None
     leerroute: str | None
@@ -102,11 +103,17 @@ def list_cases(session: Session, scope: MonitoringScope, f: Filters, indicator: 
         raise Forbidden("U ziet de cijfers, maar niet de dossiers erachter.")
     found = cases_behind(session, f, indicator, row, series)
     real = {c.case_id: c for c in found if not c.synthetisch}
-    names = dict(session.execute(select(Case.id, Case.naam).where(Case.id.in_(list(real)))).all()) if real else {}
+    # Need-to-know: a name and a link only for the cases this person may see (their teams); the
+    # others stay a row of figures, as for a synthetic case.
+    names = dict(session.execute(select(Case.id, Case.naam).where(
+        Case.id.in_(list(real)), need_to_know.case_filter(session, scope.user))).all()) if real else {}
     for case_id, fact in real.items():
+        if case_id not in names:
+            continue
         audit.record(session=session, actor=scope.user.username, action="view_list", at=now, case_id=case_id,
                      gemeente=fact.gemeente, detail={"via": "monitoring", "indicator": indicator})
-    return [ListedCase(c.case_id, c.case_number, names.get(c.case_id), c.doelgroep, c.leerroute, c.status,
+    return [ListedCase(c.case_id, c.case_number if c.synthetisch or c.case_id in names else None,
+                       names.get(c.case_id), c.doelgroep, c.leerroute, c.status,
                        c.started_at, c.synthetisch, c.case_id in names) for c in found]
 
 

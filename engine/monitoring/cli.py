@@ -84,7 +84,7 @@ def history_command(gemeente: str = typer.Option("demo", help="Gemeente code."),
 
 @monitoring_app.command("instellingen")
 def settings_command(bestand: Path = typer.Argument(..., help="JSON file with monitoring settings (prices, minutes, "
-                                                                "teams, regio, expected route mix)."),
+                                                                "regio, expected route mix)."),
                      gemeente: str = typer.Option("demo", help="Gemeente code.")) -> None:
     """Check and store a gemeente's monitoring settings (unit prices are policy, not law)."""
     import json

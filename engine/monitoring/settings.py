@@ -1,4 +1,4 @@
-"""A gemeente's monitoring settings: unit prices, minutes per task, teams, the region, route expectations.
+"""A gemeente's monitoring settings: unit prices, minutes per task, the region, route expectations.
 
 All amounts here are **policy, not law**: the defaults are round example figures so a
 fresh installation shows something; every gemeente sets its own in
@@ -38,8 +38,6 @@ DEFAULTS: dict[str, Any] = {
     # the beleidsplan's expected route mix, in percent
     "verwachting_lokaal": {"B1": 55, "onderwijs": 20, "Z": 25},
     "verwachting_landelijk": {"B1": 65, "onderwijs": 20, "Z": 15},
-    # team name -> klantmanagers' user names; empty: each klantmanager is their own team
-    "teams": {},
     # other gemeenten a regional team of this gemeente works for (their codes)
     "regio": [],
 }
@@ -85,7 +83,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
             problems[key] = "moet een object zijn"
         elif isinstance(default, (int, float)) and (not isinstance(value, (int, float)) or value < 0):
             problems[key] = "moet een getal van 0 of meer zijn"
-        elif isinstance(default, dict) and key not in ("teams",):
+        elif isinstance(default, dict):
             bad = [k for k, v in value.items() if not isinstance(v, (int, float)) or v < 0]
             if bad:
                 problems[key] = f"geen getal van 0 of meer bij {', '.join(map(str, bad))}"

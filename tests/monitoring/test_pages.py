@@ -43,6 +43,30 @@ def test_teamleider_clicks_through_to_the_cases_and_each_listing_is_audited(logi
         assert audited == 1
 
 
+def test_a_teamleider_sees_behind_a_number_only_the_cases_of_their_teams(login, population):
+    """Need-to-know in the click-through: a case of another team is a row of figures, without its
+    number, name or link, and its listing is not a read of that dossier."""
+    from engine.access.teams import create_team
+
+    browser = login("tess")
+    page = browser.get(f"/monitoring?{PERIOD}")
+    link = re.findall(r'href="(/monitoring/zaken\?[^"]+indicator=handhaving[^"]+)"', page.text)[0].replace("&amp;", "&")
+    number = re.findall(r"INB-2026-\d{6}", browser.get(link).text)[0]
+    with population.session_factory.begin() as session:
+        case = session.execute(select(Case).where(Case.case_number == number)).scalar_one()
+        other = create_team(session, actor="test", gemeente=case.gemeente, name="Team Elders",
+                            gemeenten=[case.gemeente], manageable=[case.gemeente], now=population.clock.now(session))
+        case.team_id = other.id
+    listing = browser.get(link)
+    assert listing.status_code == 200
+    assert number not in listing.text and "dossier van een ander team" in listing.text
+    assert f"/zaken/{case.id}" not in listing.text
+    with population.session_factory() as session:
+        audited = session.execute(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "view_list", AuditEntry.actor == "tess", AuditEntry.case_id == case.id)).scalar()
+    assert audited == 1, "only the first listing, while the case was in tess's team, read it"
+
+
 def test_a_consulent_has_no_monitoring_and_beleid_no_case_files(login, population):
     assert login("anna").get("/monitoring").status_code == 403
     with population.session_factory() as session:
