@@ -44,6 +44,9 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     Exclusion("processes/afronding.bpmn", "Nazorg", "", "beleid",
               "nazorg zes maanden na het examen is beleid (seed 002), geen wettelijke plicht"),
     Exclusion("processes/brugklas.bpmn", "", "", "beleid", "de brugklas en haar duur zijn beleid (seed 002)"),
+    Exclusion("processes/partner_signaal.bpmn", "", "", "beleid",
+              "hoe snel de klantmanager een signaal van een partner oppakt is beleid (beleidsplan: signalering), "
+              "geen wettelijke termijn"),
     Exclusion("processes/pip.bpmn", "Timer_Herinnering", "", "beleid", "herinnering voor de consulent, geen termijn"),
     Exclusion("processes/pip.bpmn", "Timer_Escalatie", "", "beleid", "escalatie naar de teamleider, geen termijn"),
     Exclusion("processes/ontzorgen.bpmn", "Timer_VoorEinde", "", "beleid",
