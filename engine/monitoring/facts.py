@@ -93,6 +93,10 @@ def record_step(*, session: Session, case: Case, tasks: list, started_at: float,
     if rows:
         conn.execute(_EVENTS, rows)
         rollup.add(conn, rows)
+    if after.get("zaak_case_id"):
+        # A case beside an inburgeraar's case (a bezwaar, a partner's signal): its work counts as
+        # events, but it is not an inburgeraar, so it gets no row of its own in monitoring_cases.
+        return
     _write_case_row(conn, case, after, now, completed, consulent)
 
 

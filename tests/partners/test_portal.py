@@ -15,6 +15,7 @@ from api.app import create_app
 from engine.audit import AuditEntry
 from engine.config import PROJECT_ROOT
 from engine.db.models import Case, Message, UserTask
+from engine.monitoring.models import MonitoringCase
 from engine.partners.hours import AFSCHALEN_MIN_UREN, Z_ROUTE_LESUREN, Z_ROUTE_PARTICIPATIE_UREN
 from engine.partners.models import PartnerSignaal, PartnerUren
 from tests.api.conftest import Browser
@@ -168,6 +169,9 @@ def test_a_signal_becomes_a_task_for_the_case_owner_with_its_category(klantreis,
         task = session.scalars(select(UserTask).where(UserTask.case_id == signal.signaal_case_id)).one()
         assert (task.name, task.assignee, task.candidate_groups) == ("Signaal partner: zorgen", "bert", ["consulent"])
         assert session.get(Case, signal.signaal_case_id).bsn is None
+        # the signal's case is work, not another inburgeraar in the monitoring
+        assert session.get(MonitoringCase, signal.signaal_case_id) is None
+        assert session.get(MonitoringCase, case_id) is not None
     bert = login("bert")
     inbox = bert.get("/")
     assert "Signaal partner: zorgen" in inbox.text and "Amina Yusuf" in inbox.text
