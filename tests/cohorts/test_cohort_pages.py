@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, chromium_page, no_horizontal_scroll, server  # noqa: F401
+from tests.web.conftest import (  # noqa: F401 - server is a fixture
+    ARTIFACTS, chromium_page, log_in, no_horizontal_scroll, serious_accessibility_problems, server,
+)
 
 from .conftest import PASSWORD, start_brugklas
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -34,19 +34,7 @@ def runtime(klantreis):
 
 
 def _login(page, server, username: str) -> None:
-    page.goto(f"{server}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-
-
-def serious_accessibility_problems(page) -> list[str]:
-    """Run axe-core on the page; return the serious and critical violations."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x)" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+    log_in(page, server, username, PASSWORD)
 
 
 @pytest.mark.browser

@@ -6,15 +6,15 @@ on the new pages."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, chromium_page, no_horizontal_scroll, server  # noqa: F401
+from tests.web.conftest import (  # noqa: F401 - server is a fixture
+    ARTIFACTS, chromium_page, log_in, no_horizontal_scroll, serious_accessibility_problems, server,
+)
 
 from .conftest import NOORD, PASSWORD, link, open_tasks, start_leerroute
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -35,20 +35,7 @@ def runtime(klantreis):
 
 
 def _login(page, server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{server}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-
-
-def serious_accessibility_problems(page, context: str = "document") -> list[str]:
-    """Run axe-core on the page (or a part of it); return the serious and critical violations."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(f"async () => await axe.run({context}, {{resultTypes: ['violations']}})")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x)" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+    log_in(page, server, username, PASSWORD)
 
 
 def _register(page, week: str, module: str, uren: str, gepland: str, aanwezig: str, notitie: str = "") -> None:

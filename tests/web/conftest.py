@@ -87,3 +87,25 @@ def shot(page, name: str) -> None:
 def no_horizontal_scroll(page) -> bool:
     """Tell whether the page fits the viewport's width."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_problems(page, context: str = "document") -> list[str]:
+    """Run axe-core on the page (or a part of it); return the serious and critical violations.
+    The page must bypass the CSP (`chromium_page(bypass_csp=True)`) so that axe-core can be injected."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(f"async () => await axe.run({context}, {{resultTypes: ['violations']}})")
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x)" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def log_in(page, server: str, username: str, password: str) -> None:
+    """Log in through the login page as `username` (a fresh session) and wait for the home page."""
+    page.context.clear_cookies()
+    page.goto(f"{server}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")

@@ -12,8 +12,10 @@ from engine.casefile.ownership import set_klantmanager
 from engine.db.models import User
 from engine.db.session import transaction
 from tests.cohorts.conftest import PERSON, klantreis  # noqa: F401 - the real klantreis, two seats per group
-from tests.cohorts.test_cohort_pages import _login, serious_accessibility_problems
-from tests.web.conftest import ARTIFACTS, chromium_page, no_horizontal_scroll, server  # noqa: F401
+from tests.cohorts.test_cohort_pages import _login
+from tests.web.conftest import (  # noqa: F401 - server is a fixture
+    ARTIFACTS, chromium_page, no_horizontal_scroll, serious_accessibility_problems, server,
+)
 
 LATER = datetime(2026, 1, 20, 9, 0, tzinfo=timezone.utc)   # the February group's follow-up date (2 weeks ahead) passed
 
